@@ -1,0 +1,273 @@
+package parser
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Statement is a parsed statement. String prints it back as canonical CQL.
+type Statement interface {
+	String() string
+	statement()
+}
+
+// Select is a SELECT statement.
+type Select struct {
+	Distinct bool
+	Exprs    []SelectExpr
+	Table    TableName
+	Where    Expr // nil when absent
+	GroupBy  []Expr
+	Having   Expr
+	OrderBy  []OrderItem
+	Limit    *int64
+}
+
+// SelectExpr is one item of the select list: an expression and its optional alias.
+type SelectExpr struct {
+	Expr  Expr
+	Alias string
+}
+
+// OrderItem is one ORDER BY term.
+type OrderItem struct {
+	Expr Expr
+	Desc bool
+}
+
+// TableName is a table, qualified by its keyspace or not.
+type TableName struct {
+	Keyspace string // empty when unqualified
+	Name     string
+}
+
+// Use is USE keyspace.
+type Use struct{ Keyspace string }
+
+// Passthrough is any statement cqlscan does not plan itself; it is sent to Cassandra as written.
+type Passthrough struct{ Text string }
+
+func (*Select) statement()      {}
+func (*Use) statement()         {}
+func (*Passthrough) statement() {}
+
+// Expr is an expression.
+type Expr interface {
+	String() string
+	expr()
+}
+
+// ColumnRef names a column.
+type ColumnRef struct{ Name string }
+
+// Star is * in a select list or in count(*).
+type Star struct{}
+
+// FuncCall is a function or aggregate call.
+type FuncCall struct {
+	Name     string // lower case
+	Distinct bool   // count(DISTINCT x)
+	Args     []Expr
+}
+
+// LitKind is a literal's kind.
+type LitKind int
+
+// Literal kinds.
+const (
+	LitNull LitKind = iota
+	LitBool
+	LitInt
+	LitFloat // includes NaN and Infinity
+	LitString
+	LitBlob
+	LitUUID
+	LitDuration
+)
+
+// Literal is a constant. Text is its canonical value: digits for numbers, the unescaped text for
+// strings, 0x… for blobs, lower-case uuids, true/false, null.
+type Literal struct {
+	Kind LitKind
+	Text string
+}
+
+// Unary is a prefix operator: NOT or unary minus.
+type Unary struct {
+	Op string // "not" or "-"
+	X  Expr
+}
+
+// Binary is an infix operator: and, or, comparisons, like, arithmetic.
+type Binary struct {
+	Op   string // and or = != < <= > >= like + - * / %
+	L, R Expr
+}
+
+// Between is x [NOT] BETWEEN lo AND hi.
+type Between struct {
+	X, Lo, Hi Expr
+	Not       bool
+}
+
+// In is x [NOT] IN (list).
+type In struct {
+	X    Expr
+	List []Expr
+	Not  bool
+}
+
+// IsNull is x IS [NOT] NULL.
+type IsNull struct {
+	X   Expr
+	Not bool
+}
+
+func (*ColumnRef) expr() {}
+func (*Star) expr()      {}
+func (*FuncCall) expr()  {}
+func (*Literal) expr()   {}
+func (*Unary) expr()     {}
+func (*Binary) expr()    {}
+func (*Between) expr()   {}
+func (*In) expr()        {}
+func (*IsNull) expr()    {}
+
+var plainIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// QuoteIdent prints an identifier as CQL needs it: bare when it is lower case and not a keyword,
+// double-quoted otherwise.
+func QuoteIdent(s string) string {
+	if plainIdent.MatchString(s) && !keywords[s] {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+func (t TableName) String() string {
+	if t.Keyspace == "" {
+		return QuoteIdent(t.Name)
+	}
+	return QuoteIdent(t.Keyspace) + "." + QuoteIdent(t.Name)
+}
+
+func (s *Select) String() string {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	if s.Distinct {
+		b.WriteString("DISTINCT ")
+	}
+	for i, e := range s.Exprs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(e.Expr.String())
+		if e.Alias != "" {
+			b.WriteString(" AS " + QuoteIdent(e.Alias))
+		}
+	}
+	b.WriteString(" FROM " + s.Table.String())
+	if s.Where != nil {
+		b.WriteString(" WHERE " + s.Where.String())
+	}
+	if len(s.GroupBy) > 0 {
+		b.WriteString(" GROUP BY " + joinExprs(s.GroupBy))
+	}
+	if s.Having != nil {
+		b.WriteString(" HAVING " + s.Having.String())
+	}
+	for i, o := range s.OrderBy {
+		if i == 0 {
+			b.WriteString(" ORDER BY ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(o.Expr.String())
+		if o.Desc {
+			b.WriteString(" DESC")
+		}
+	}
+	if s.Limit != nil {
+		b.WriteString(" LIMIT " + strconv.FormatInt(*s.Limit, 10))
+	}
+	return b.String()
+}
+
+func (u *Use) String() string         { return "USE " + QuoteIdent(u.Keyspace) }
+func (p *Passthrough) String() string { return p.Text }
+func (c *ColumnRef) String() string   { return QuoteIdent(c.Name) }
+func (*Star) String() string          { return "*" }
+
+func (f *FuncCall) String() string {
+	d := ""
+	if f.Distinct {
+		d = "DISTINCT "
+	}
+	return f.Name + "(" + d + joinExprs(f.Args) + ")"
+}
+
+func (l *Literal) String() string {
+	switch l.Kind {
+	case LitString:
+		return "'" + strings.ReplaceAll(l.Text, "'", "''") + "'"
+	case LitNull:
+		return "NULL"
+	}
+	return l.Text
+}
+
+func (u *Unary) String() string {
+	if u.Op == "not" {
+		return "NOT " + paren(u.X)
+	}
+	return "-" + paren(u.X)
+}
+
+func (b *Binary) String() string {
+	op := b.Op
+	if op == "and" || op == "or" || op == "like" {
+		op = strings.ToUpper(op)
+	}
+	return paren(b.L) + " " + op + " " + paren(b.R)
+}
+
+func (b *Between) String() string {
+	not := ""
+	if b.Not {
+		not = "NOT "
+	}
+	return paren(b.X) + " " + not + "BETWEEN " + paren(b.Lo) + " AND " + paren(b.Hi)
+}
+
+func (in *In) String() string {
+	not := ""
+	if in.Not {
+		not = "NOT "
+	}
+	return paren(in.X) + " " + not + "IN (" + joinExprs(in.List) + ")"
+}
+
+func (n *IsNull) String() string {
+	if n.Not {
+		return paren(n.X) + " IS NOT NULL"
+	}
+	return paren(n.X) + " IS NULL"
+}
+
+// paren wraps compound expressions in parentheses so that printed text re-parses to the same tree.
+func paren(e Expr) string {
+	switch e.(type) {
+	case *Binary, *Between, *In, *IsNull, *Unary:
+		return "(" + e.String() + ")"
+	}
+	return e.String()
+}
+
+func joinExprs(es []Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,154 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+)
+
+// keywords are the words the rewritten text keeps bare for sqlparser; every other unquoted word is
+// sent back-quoted, so CQL column names that MySQL reserves (key, status, …) parse as identifiers.
+var keywords = map[string]bool{
+	"select": true, "from": true, "where": true, "and": true, "or": true, "not": true, "in": true,
+	"is": true, "null": true, "between": true, "like": true, "group": true, "by": true, "having": true,
+	"order": true, "asc": true, "desc": true, "limit": true, "distinct": true, "as": true,
+	"true": true, "false": true, "join": true, "inner": true, "left": true, "right": true, "cross": true,
+	"outer": true, "natural": true, "on": true, "using": true, "union": true, "exists": true,
+	"case": true, "when": true, "then": true, "else": true, "end": true, "offset": true,
+}
+
+// ErrUnsupported marks a construct cqlscan recognises but does not run.
+var ErrUnsupported = errors.New("not supported")
+
+// Parse parses one statement (without its trailing ';'). SELECT and USE are parsed; any other
+// statement is returned as a Passthrough to be sent to Cassandra as written.
+func Parse(text string) (Statement, error) {
+	toks, err := Lex(text)
+	if err != nil {
+		return nil, err
+	}
+	if toks[0].Kind == EOF {
+		return nil, &SyntaxError{Pos: toks[0].Pos, Msg: "empty statement"}
+	}
+	if n := len(toks); n >= 2 && toks[n-2].Kind == Punct && toks[n-2].Value == ";" {
+		toks = append(toks[:n-2], toks[n-1])
+	}
+	switch {
+	case isWord(toks[0], "use"):
+		return parseUse(toks)
+	case isWord(toks[0], "select"):
+		return parseSelect(toks)
+	}
+	return &Passthrough{Text: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))}, nil
+}
+
+func isWord(t Token, w string) bool { return t.Kind == Ident && t.Value == w }
+
+func parseUse(toks []Token) (Statement, error) {
+	if len(toks) != 3 || (toks[1].Kind != Ident && toks[1].Kind != QuotedIdent) {
+		at := toks[len(toks)-1]
+		if len(toks) > 1 {
+			at = toks[1]
+		}
+		return nil, &SyntaxError{Pos: at.Pos, Msg: "expected a keyspace name after USE"}
+	}
+	return &Use{Keyspace: toks[1].Value}, nil
+}
+
+// rewrite is the statement re-written for sqlparser, with the map from its byte offsets back to the
+// original tokens and the CQL literals it replaced by :cqlN placeholders.
+type rewrite struct {
+	text     string
+	starts   []int // starts[i] is where token i begins in text
+	toks     []Token
+	literals map[string]*Literal
+}
+
+func rewriteForSQLParser(toks []Token) *rewrite {
+	rw := &rewrite{toks: toks, literals: map[string]*Literal{}}
+	var b strings.Builder
+	placeholder := func(l *Literal) string {
+		name := fmt.Sprintf(":cql%d", len(rw.literals))
+		rw.literals[name[1:]] = l
+		return name
+	}
+	for _, t := range toks {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		rw.starts = append(rw.starts, b.Len())
+		switch t.Kind {
+		case Ident:
+			switch {
+			case keywords[t.Value]:
+				b.WriteString(t.Value)
+			case t.Value == "nan" || t.Value == "infinity":
+				b.WriteString(placeholder(&Literal{Kind: LitFloat, Text: map[string]string{"nan": "NaN", "infinity": "Infinity"}[t.Value]}))
+			default:
+				b.WriteString("`" + t.Value + "`")
+			}
+		case QuotedIdent:
+			b.WriteString("`" + strings.ReplaceAll(t.Value, "`", "``") + "`")
+		case String:
+			b.WriteString(placeholder(&Literal{Kind: LitString, Text: t.Value}))
+		case Blob:
+			b.WriteString(placeholder(&Literal{Kind: LitBlob, Text: t.Value}))
+		case UUID:
+			b.WriteString(placeholder(&Literal{Kind: LitUUID, Text: t.Value}))
+		case Duration:
+			b.WriteString(placeholder(&Literal{Kind: LitDuration, Text: t.Value}))
+		case Punct:
+			if t.Value == "!=" {
+				b.WriteString("<>")
+			} else {
+				b.WriteString(t.Value)
+			}
+		default:
+			b.WriteString(t.Value)
+		}
+	}
+	rw.text = b.String()
+	return rw
+}
+
+var sqlparserPos = regexp.MustCompile(`at position (\d+)(?: near '([^']*)')?`)
+
+// tokenAt maps a byte offset of the rewritten text to the original token there.
+func (rw *rewrite) tokenAt(off int) Token {
+	i := 0
+	for i+1 < len(rw.starts) && rw.starts[i+1] <= off {
+		i++
+	}
+	return rw.toks[i]
+}
+
+func parseSelect(toks []Token) (Statement, error) {
+	rw := rewriteForSQLParser(toks)
+	st, err := sqlparser.Parse(rw.text)
+	if err != nil {
+		if m := sqlparserPos.FindStringSubmatch(err.Error()); m != nil {
+			off, _ := strconv.Atoi(m[1])
+			// sqlparser reports the offset just past the token it could not use.
+			t := rw.tokenAt(max(off-1, 0))
+			if t.Kind == EOF {
+				return nil, &SyntaxError{Pos: t.Pos, Msg: "unexpected end of statement"}
+			}
+			return nil, &SyntaxError{Pos: t.Pos, Msg: fmt.Sprintf("syntax error near %q", t.Text)}
+		}
+		return nil, &SyntaxError{Pos: toks[0].Pos, Msg: err.Error()}
+	}
+	sel, ok := st.(*sqlparser.Select)
+	if !ok {
+		return nil, &SyntaxError{Pos: toks[0].Pos, Msg: fmt.Sprintf("%T statements are not supported", st), Err: ErrUnsupported}
+	}
+	c := &converter{rw: rw}
+	out, err := c.selectStmt(sel)
+	if err != nil {
+		return nil, &SyntaxError{Pos: toks[0].Pos, Msg: err.Error(), Err: err}
+	}
+	return out, nil
+}
