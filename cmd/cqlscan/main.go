@@ -1,0 +1,183 @@
+// Command cqlscan answers COUNT and SELECT questions about Cassandra tables by scanning token ranges
+// in parallel on the replicas that own them and aggregating on the client.
+//
+//	cqlscan [flags] [host [port]]
+//
+// With -e or -f it runs those statements; otherwise it reads statements from standard input (with a
+// prompt when that is a terminal). Exit status: 0 on success, 1 when the cluster cannot be reached,
+// 2 when a statement fails or the command line is wrong.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/cqlscan/cqlscan/executor"
+	"github.com/cqlscan/cqlscan/executor/cluster"
+	"github.com/cqlscan/cqlscan/repl"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit statuses, as cqlsh uses them.
+const (
+	exitOK        = 0
+	exitConnect   = 1
+	exitStatement = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+type options struct {
+	execute, file, keyspace, username, password, format, consistency string
+	splits, concurrency, perHost, fetchSize                          int
+	connectTimeout, requestTimeout                                   time.Duration
+	verbose, keepGoing, showVersion                                  bool
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	fs := pflag.NewFlagSet("cqlscan", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: cqlscan [flags] [host [port]]\n\nFlags:\n%s", fs.FlagUsages())
+	}
+	fs.StringVarP(&o.execute, "execute", "e", "", "run these statements (separated by ;) and exit")
+	fs.StringVarP(&o.file, "file", "f", "", "run the statements in this file and exit")
+	fs.StringVarP(&o.keyspace, "keyspace", "k", "", "keyspace for unqualified table names, as USE")
+	fs.StringVarP(&o.username, "username", "u", "", "user name for PasswordAuthenticator")
+	fs.StringVarP(&o.password, "password", "p", "", "password for PasswordAuthenticator")
+	fs.StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	fs.StringVar(&o.consistency, "consistency", "LOCAL_ONE", "consistency level of range queries")
+	fs.IntVar(&o.splits, "splits", 0, "target number of token sub-ranges (default 256 per node)")
+	fs.IntVar(&o.concurrency, "concurrency", executor.DefaultConcurrency, "sub-ranges queried at once")
+	fs.IntVar(&o.perHost, "per-host", executor.DefaultPerHost, "most requests in flight on one node")
+	fs.IntVar(&o.fetchSize, "fetch-size", executor.DefaultFetchSize, "page size of range queries")
+	fs.DurationVar(&o.connectTimeout, "connect-timeout", 5*time.Second, "time allowed to connect")
+	fs.DurationVar(&o.requestTimeout, "request-timeout", 12*time.Second, "time allowed for one request")
+	fs.BoolVar(&o.verbose, "verbose", false, "print the plan, its sub-ranges and per-host figures on stderr")
+	fs.BoolVar(&o.keepGoing, "continue-on-error", false, "in batch mode, run the remaining statements after a failure")
+	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		return exitStatement
+	}
+	if o.showVersion {
+		fmt.Fprintln(stdout, "cqlscan", version)
+		return exitOK
+	}
+	host, port, err := endpoint(fs.Args())
+	if err != nil {
+		fmt.Fprintln(stderr, "cqlscan:", err)
+		return exitStatement
+	}
+	format, err := repl.ParseFormat(o.format)
+	if err != nil {
+		fmt.Fprintln(stderr, "cqlscan:", err)
+		return exitStatement
+	}
+	if o.execute != "" && o.file != "" {
+		fmt.Fprintln(stderr, "cqlscan: use either -e or -f, not both")
+		return exitStatement
+	}
+	var script io.Reader = stdin
+	switch {
+	case o.execute != "":
+		script = strings.NewReader(o.execute)
+	case o.file != "":
+		f, err := os.Open(o.file)
+		if err != nil {
+			fmt.Fprintln(stderr, "cqlscan:", err)
+			return exitStatement
+		}
+		defer f.Close()
+		script = f
+	}
+
+	conn, err := cluster.Connect(cluster.Config{Hosts: strings.Split(host, ","), Port: port,
+		Consistency: o.consistency, ConnectTimeout: o.connectTimeout, RequestTimeout: o.requestTimeout,
+		Username: o.username, Password: o.password})
+	if err != nil {
+		fmt.Fprintln(stderr, "cqlscan:", err)
+		if errors.Is(err, cluster.ErrConnect) {
+			return exitConnect
+		}
+		return exitStatement
+	}
+	defer conn.Close()
+
+	sess := &repl.Session{Cluster: conn, Out: stdout, Err: stderr, Settings: repl.Settings{
+		Keyspace: o.keyspace, Format: format, Splits: o.splits, Concurrency: o.concurrency,
+		PerHost: o.perHost, FetchSize: o.fetchSize, Verbose: o.verbose}}
+	if o.keyspace != "" {
+		if err := sess.Execute(ctx, "USE "+quoteKeyspace(o.keyspace)); err != nil {
+			fmt.Fprintln(stderr, repl.ErrorLine(err))
+			return exitStatement
+		}
+	}
+	interactive := o.execute == "" && o.file == "" && isTerminal(stdin)
+	if err := sess.RunScript(ctx, script, interactive, o.keepGoing); err != nil && !interactive {
+		return exitStatement
+	}
+	return exitOK
+}
+
+// endpoint reads the positional [host [port]], defaulting as cqlsh does to CQLSH_HOST/CQLSH_PORT
+// and then 127.0.0.1:9042.
+func endpoint(args []string) (string, int, error) {
+	host, port := os.Getenv("CQLSH_HOST"), os.Getenv("CQLSH_PORT")
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if port == "" {
+		port = "9042"
+	}
+	switch len(args) {
+	case 2:
+		port = args[1]
+		fallthrough
+	case 1:
+		host = args[0]
+	case 0:
+	default:
+		return "", 0, fmt.Errorf("too many arguments %q: expected [host [port]]", args)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil || p < 1 || p > 65535 {
+		return "", 0, fmt.Errorf("port %q is not a port number", port)
+	}
+	return host, p, nil
+}
+
+// quoteKeyspace quotes -k's value unless it is already quoted, so -k MyKs keeps its case as cqlsh does.
+func quoteKeyspace(ks string) string {
+	if strings.HasPrefix(ks, `"`) {
+		return ks
+	}
+	return `"` + strings.ReplaceAll(ks, `"`, `""`) + `"`
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,168 @@
+// Package cluster connects cqlscan to a Cassandra cluster with gocql. A Conn is both the planner's
+// Catalog (schema and token ring, read from the system tables) and the executor's Querier (statements
+// pinned to a chosen replica with Query.SetHostID).
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"reflect"
+	"strconv"
+	"time"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/cqlscan/cqlscan/executor"
+	"github.com/cqlscan/cqlscan/planner"
+)
+
+// ErrConnect marks a failure to reach the cluster at all.
+var ErrConnect = errors.New("cannot connect")
+
+// Config says how to reach the cluster.
+type Config struct {
+	Hosts          []string // contact points
+	Port           int
+	Consistency    string // ONE, LOCAL_ONE, QUORUM, LOCAL_QUORUM, ALL, …
+	ConnectTimeout time.Duration
+	RequestTimeout time.Duration
+	Username       string
+	Password       string
+}
+
+// Conn is a connection to a cluster.
+type Conn struct {
+	s   *gocql.Session
+	cfg Config
+}
+
+var (
+	_ planner.Catalog  = (*Conn)(nil)
+	_ executor.Querier = (*Conn)(nil)
+)
+
+// Connect opens a session. Errors wrap ErrConnect.
+func Connect(cfg Config) (*Conn, error) {
+	if cfg.Port == 0 {
+		cfg.Port = 9042
+	}
+	if cfg.Consistency == "" {
+		cfg.Consistency = "LOCAL_ONE"
+	}
+	cons, err := gocql.ParseConsistencyWrapper(cfg.Consistency)
+	if err != nil {
+		return nil, fmt.Errorf("consistency %q: use ONE, LOCAL_ONE, QUORUM, LOCAL_QUORUM or ALL", cfg.Consistency)
+	}
+	c := gocql.NewCluster(cfg.Hosts...)
+	c.Port = cfg.Port
+	c.Consistency = cons
+	if cfg.ConnectTimeout > 0 {
+		c.ConnectTimeout = cfg.ConnectTimeout
+	}
+	if cfg.RequestTimeout > 0 {
+		c.Timeout = cfg.RequestTimeout
+	}
+	if cfg.Username != "" {
+		c.Authenticator = gocql.PasswordAuthenticator{Username: cfg.Username, Password: cfg.Password}
+	}
+	c.Metadata.CacheMode = gocql.Disabled
+	s, err := c.CreateSession()
+	if err != nil {
+		return nil, fmt.Errorf("%w to %s port %d: %v", ErrConnect, joinHosts(cfg.Hosts), cfg.Port, err)
+	}
+	return &Conn{s: s, cfg: cfg}, nil
+}
+
+func joinHosts(h []string) string {
+	s := ""
+	for i, x := range h {
+		if i > 0 {
+			s += ","
+		}
+		s += x
+	}
+	return s
+}
+
+// Close closes the session.
+func (c *Conn) Close() { c.s.Close() }
+
+// HostNames maps the host ids the driver knows to host:port addresses.
+func (c *Conn) HostNames() map[string]string {
+	out := map[string]string{}
+	for _, h := range c.s.GetHosts() {
+		out[h.HostID()] = net.JoinHostPort(h.ConnectAddress().String(), strconv.Itoa(h.Port()))
+	}
+	return out
+}
+
+// QueryPage implements executor.Querier: one page of stmt, run on req.HostID.
+func (c *Conn) QueryPage(ctx context.Context, req executor.PageRequest) (executor.Page, error) {
+	q := c.s.Query(req.Stmt, req.Args...).SetHostID(req.HostID).PageSize(req.PageSize).PageState(req.PageState)
+	iter := q.IterContext(ctx)
+	rows, err := readPage(iter)
+	if cerr := iter.Close(); cerr != nil {
+		return executor.Page{}, cerr
+	}
+	if err != nil {
+		return executor.Page{}, err
+	}
+	return executor.Page{Rows: rows, Next: nonEmpty(iter.PageState())}, nil
+}
+
+func nonEmpty(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// readPage decodes the rows of the iterator's current page without fetching the next one.
+func readPage(iter *gocql.Iter) ([]executor.Row, error) {
+	n := iter.NumRows()
+	if n == 0 {
+		return nil, nil
+	}
+	rd, err := iter.RowData()
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]executor.Row, 0, n)
+	for i := 0; i < n && iter.Scan(rd.Values...); i++ {
+		row := make(executor.Row, len(rd.Values))
+		for j, p := range rd.Values {
+			row[j] = reflect.ValueOf(p).Elem().Interface()
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// Exec runs a statement on any host and returns its column names and rows (all pages). It is used
+// for statements cqlscan passes through to Cassandra.
+func (c *Conn) Exec(ctx context.Context, stmt, keyspace string) ([]string, []executor.Row, error) {
+	q := c.s.Query(stmt)
+	if keyspace != "" {
+		q = q.SetKeyspace(keyspace)
+	}
+	iter := q.IterContext(ctx)
+	var cols []string
+	for _, ci := range iter.Columns() {
+		cols = append(cols, ci.Name)
+	}
+	var rows []executor.Row
+	for {
+		page, err := readPage(iter)
+		if err != nil {
+			iter.Close()
+			return nil, nil, err
+		}
+		rows = append(rows, page...)
+		if len(page) == 0 || iter.PageState() == nil {
+			break
+		}
+	}
+	return cols, rows, iter.Close()
+}

@@ -1,0 +1,159 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/schema"
+)
+
+// Table implements planner.Catalog from system_schema.
+func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table, error) {
+	var repl map[string]string
+	err := c.s.Query(`SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?`, keyspace).
+		ScanContext(ctx, &repl)
+	if err == gocql.ErrNotFound {
+		return nil, fmt.Errorf("%w %q", planner.ErrUnknownKeyspace, keyspace)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading keyspace %q: %w", keyspace, err)
+	}
+	rep, err := ring.ParseReplication(repl)
+	if err != nil {
+		return nil, fmt.Errorf("keyspace %q: %w", keyspace, err)
+	}
+	iter := c.s.Query(`SELECT column_name, kind, position, type FROM system_schema.columns
+		WHERE keyspace_name = ? AND table_name = ?`, keyspace, name).IterContext(ctx)
+	t := &schema.Table{Keyspace: keyspace, Name: name, Replication: rep}
+	var col, kind, typ string
+	var pos int
+	for iter.Scan(&col, &kind, &pos, &typ) {
+		t.Columns = append(t.Columns, schema.Column{Name: col, Kind: schema.KindFromSchema(kind), Position: pos, Type: typ})
+	}
+	if err := iter.Close(); err != nil {
+		return nil, fmt.Errorf("reading columns of %s.%s: %w", keyspace, name, err)
+	}
+	if len(t.Columns) == 0 {
+		return nil, fmt.Errorf("%w %s.%s", planner.ErrUnknownTable, keyspace, name)
+	}
+	if len(t.PartitionKey()) == 0 {
+		return nil, fmt.Errorf("%s.%s has no partition key in system_schema.columns", keyspace, name)
+	}
+	order := map[schema.ColumnKind]int{schema.PartitionKey: 0, schema.Clustering: 1, schema.Static: 2, schema.Regular: 3}
+	sort.SliceStable(t.Columns, func(i, j int) bool {
+		a, b := t.Columns[i], t.Columns[j]
+		if order[a.Kind] != order[b.Kind] {
+			return order[a.Kind] < order[b.Kind]
+		}
+		if a.Kind == schema.PartitionKey || a.Kind == schema.Clustering {
+			return a.Position < b.Position
+		}
+		return a.Name < b.Name
+	})
+	return t, nil
+}
+
+// Ring implements planner.Catalog: it reads system.local and system.peers_v2 (system.peers on
+// clusters before 4.0) from one host, so that both describe the same view of the ring.
+func (c *Conn) Ring(ctx context.Context) (*ring.Ring, error) {
+	var via *gocql.HostInfo
+	for _, h := range c.s.GetHosts() {
+		if h.IsUp() {
+			via = h
+			break
+		}
+	}
+	if via == nil {
+		return nil, fmt.Errorf("no host is up to read the token ring from")
+	}
+	var (
+		partitioner, id, dc, rack string
+		addr                      net.IP
+		tokens                    []string
+	)
+	err := c.s.Query(`SELECT partitioner, host_id, data_center, rack, rpc_address, tokens FROM system.local`).
+		SetHostID(via.HostID()).ScanContext(ctx, &partitioner, &id, &dc, &rack, &addr, &tokens)
+	if err != nil {
+		return nil, fmt.Errorf("reading system.local on %s: %w", via.ConnectAddress(), err)
+	}
+	p, err := ring.PartitionerByName(partitioner)
+	if err != nil {
+		return nil, err
+	}
+	local, err := makeHost(p, id, net.JoinHostPort(addr.String(), strconv.Itoa(c.cfg.Port)), dc, rack, tokens)
+	if err != nil {
+		return nil, err
+	}
+	hosts := []ring.Host{local}
+	peers, err := c.readPeers(ctx, p, via.HostID(), "SELECT host_id, native_address, native_port, data_center, rack, tokens FROM system.peers_v2", true)
+	if err != nil {
+		peers, err = c.readPeers(ctx, p, via.HostID(), "SELECT host_id, rpc_address, data_center, rack, tokens FROM system.peers", false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ring.New(p, append(hosts, peers...))
+}
+
+func (c *Conn) readPeers(ctx context.Context, p *ring.Partitioner, via, stmt string, v2 bool) ([]ring.Host, error) {
+	iter := c.s.Query(stmt).SetHostID(via).IterContext(ctx)
+	var (
+		id, dc, rack string
+		addr         net.IP
+		port         int
+		tokens       []string
+		out          []ring.Host
+	)
+	dest := []any{&id, &addr, &dc, &rack, &tokens}
+	if v2 {
+		dest = []any{&id, &addr, &port, &dc, &rack, &tokens}
+	}
+	for iter.Scan(dest...) {
+		if !v2 || port == 0 {
+			port = c.cfg.Port
+		}
+		h, err := makeHost(p, id, net.JoinHostPort(addr.String(), strconv.Itoa(port)), dc, rack, tokens)
+		if err != nil {
+			iter.Close()
+			return nil, err
+		}
+		if len(h.Tokens) > 0 { // a joining node has no tokens yet
+			out = append(out, h)
+		}
+	}
+	if err := iter.Close(); err != nil {
+		return nil, fmt.Errorf("%s: %w", stmt, err)
+	}
+	return out, nil
+}
+
+func makeHost(p *ring.Partitioner, id, addr, dc, rack string, tokens []string) (ring.Host, error) {
+	h := ring.Host{ID: id, Addr: addr, DC: dc, Rack: rack}
+	for _, s := range tokens {
+		t, err := p.ParseToken(s)
+		if err != nil {
+			return h, fmt.Errorf("host %s: %w", addr, err)
+		}
+		h.Tokens = append(h.Tokens, t)
+	}
+	sort.Slice(h.Tokens, func(i, j int) bool { return h.Tokens[i].Cmp(h.Tokens[j]) < 0 })
+	return h, nil
+}
+
+// KeyspaceExists reports whether a keyspace exists.
+func (c *Conn) KeyspaceExists(ctx context.Context, name string) (bool, error) {
+	var n string
+	err := c.s.Query(`SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?`, name).
+		ScanContext(ctx, &n)
+	if err == gocql.ErrNotFound {
+		return false, nil
+	}
+	return err == nil, err
+}

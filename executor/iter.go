@@ -1,0 +1,35 @@
+// Package executor runs plan trees. Each plan node becomes an iterator; range nodes fan out over a
+// pool of workers that query replicas of each token sub-range; client operators consume their rows.
+package executor
+
+import (
+	"context"
+	"io"
+)
+
+// Row is one row of values, in the Go types the driver decodes CQL values to.
+type Row []any
+
+// Iter is the iterator contract every operator follows: Next returns io.EOF after the last row;
+// cancelling ctx stops the work under it promptly; Close releases everything, may be called at any
+// time and more than once, and leaves no goroutine running.
+type Iter interface {
+	Next(ctx context.Context) (Row, error)
+	Close() error
+}
+
+// Drain reads every row of it and closes it.
+func Drain(ctx context.Context, it Iter) ([]Row, error) {
+	defer it.Close()
+	var rows []Row
+	for {
+		r, err := it.Next(ctx)
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, r)
+	}
+}

@@ -1,0 +1,123 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/schema"
+)
+
+// Node is a plan node. It describes work and holds no running state.
+type Node interface {
+	// Children returns the inputs of the node.
+	Children() []Node
+	// Describe is the node's one-line description in EXPLAIN output.
+	Describe() string
+	// Columns names the node's output columns.
+	Columns() []OutputColumn
+}
+
+// OutputColumn is a named, typed output column.
+type OutputColumn struct {
+	Name string
+	Type string // CQL type of the values
+}
+
+// AggFunc is an aggregate function that can be computed per range and merged.
+type AggFunc string
+
+// Aggregates cqlscan pushes down to replicas.
+const (
+	AggCount AggFunc = "count"
+)
+
+// RangeAggregate runs a native aggregate query on a replica of every sub-range and emits one
+// partial row per sub-range: SELECT count(*) FROM t WHERE token(pk) > ? AND token(pk) <= ?.
+type RangeAggregate struct {
+	Table       *schema.Table
+	Partitioner *ring.Partitioner
+	Aggregates  []AggFunc
+	Ranges      []ring.Range // sub-ranges, in token order
+	RingRanges  int          // ranges of the ring before splitting
+	Hosts       int          // distinct replicas among the ranges
+}
+
+// MergeAggregate folds the partial rows of its child into one final row: the sum of the partial counts.
+type MergeAggregate struct {
+	Child   Node
+	Outputs []OutputColumn
+	Funcs   []AggFunc
+}
+
+var (
+	_ Node = (*RangeAggregate)(nil)
+	_ Node = (*MergeAggregate)(nil)
+)
+
+// Children implements Node.
+func (*RangeAggregate) Children() []Node { return nil }
+
+// Describe implements Node.
+func (n *RangeAggregate) Describe() string {
+	aggs := make([]string, len(n.Aggregates))
+	for i, a := range n.Aggregates {
+		aggs[i] = string(a) + "(*)"
+	}
+	return fmt.Sprintf("RangeAggregate %s on %s.%s: %d sub-ranges of %d ring ranges, %d replicas, %s, %s",
+		strings.Join(aggs, ", "), n.Table.Keyspace, n.Table.Name, len(n.Ranges), n.RingRanges, n.Hosts,
+		n.Partitioner.Name, replicationString(n.Table.Replication))
+}
+
+// Columns implements Node.
+func (n *RangeAggregate) Columns() []OutputColumn {
+	out := make([]OutputColumn, len(n.Aggregates))
+	for i, a := range n.Aggregates {
+		out[i] = OutputColumn{Name: string(a), Type: "bigint"}
+	}
+	return out
+}
+
+// Children implements Node.
+func (n *MergeAggregate) Children() []Node { return []Node{n.Child} }
+
+// Describe implements Node.
+func (n *MergeAggregate) Describe() string {
+	parts := make([]string, len(n.Funcs))
+	for i, f := range n.Funcs {
+		parts[i] = fmt.Sprintf("sum(partial %s) AS %s", f, n.Outputs[i].Name)
+	}
+	return "MergeAggregate " + strings.Join(parts, ", ")
+}
+
+// Columns implements Node.
+func (n *MergeAggregate) Columns() []OutputColumn { return n.Outputs }
+
+func replicationString(r ring.Replication) string {
+	switch r.Strategy {
+	case ring.SimpleStrategy:
+		return fmt.Sprintf("SimpleStrategy RF %d", r.Factor)
+	case ring.NetworkTopologyStrategy:
+		return fmt.Sprintf("NetworkTopologyStrategy %v", r.DCFactors)
+	}
+	return r.Class
+}
+
+// Format prints a plan tree, one node per line, children under their parent with ├─ and └─.
+func Format(n Node) string {
+	var b strings.Builder
+	format(&b, n, "", "")
+	return b.String()
+}
+
+func format(b *strings.Builder, n Node, first, rest string) {
+	b.WriteString(first + n.Describe() + "\n")
+	kids := n.Children()
+	for i, k := range kids {
+		if i == len(kids)-1 {
+			format(b, k, rest+"└─ ", rest+"   ")
+		} else {
+			format(b, k, rest+"├─ ", rest+"│  ")
+		}
+	}
+}
