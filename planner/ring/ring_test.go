@@ -110,8 +110,8 @@ func TestSplitCoversRingExactlyOnce(t *testing.T) {
 		target := []int{1, 7, 256, 4096}[rng.Intn(4)]
 		subs := Split(ranges, p, target)
 		checkCover(t, p, subs)
-		if len(subs) < target && len(subs) < len(mergeAdjacent(ranges)) {
-			t.Fatalf("split into %d pieces, want at least min(target %d, ranges)", len(subs), target)
+		if want := max(target, len(mergeAdjacent(ranges))); len(subs) != want {
+			t.Fatalf("split into %d pieces, want max(target %d, merged ranges) = %d", len(subs), target, want)
 		}
 		for _, s := range subs {
 			want := bruteSimple(hosts, s.End, rf)

@@ -2,34 +2,57 @@ package ring
 
 import (
 	"math/big"
+	"sort"
 )
 
-// Split divides ranges into about target sub-ranges for parallel scanning. Adjacent ranges with the
-// same replicas are merged first (a sub-range must never span two replica sets, or no single replica
-// could answer for it); then each merged range gets a share of target proportional to its width, and
-// at least one. Sub-ranges keep token order and cover exactly what the input covered.
+// Split divides ranges into max(target, m) sub-ranges for parallel scanning, where m is the number
+// of ranges left after adjacent ranges with the same replicas are merged (a sub-range must never span
+// two replica sets, or no single replica could answer for it). Each merged range keeps one sub-range
+// and gets a share of the rest proportional to its width (largest remainders first). Sub-ranges keep
+// token order and cover exactly what the input covered.
 func Split(ranges []Range, p *Partitioner, target int) []Range {
 	merged := mergeAdjacent(ranges)
-	if target < len(merged) {
-		target = len(merged)
-	}
-	ringSize := p.Size()
+	pieces := allocate(merged, p, target)
 	var out []Range
-	for _, r := range merged {
-		width := new(big.Int).Sub(r.End, r.Start)
-		// pieces = round(target * width / ringSize), at least 1, at most width.
-		pieces := new(big.Int).Mul(big.NewInt(int64(target)), width)
-		pieces.Add(pieces, new(big.Int).Rsh(ringSize, 1))
-		pieces.Quo(pieces, ringSize)
-		if pieces.Sign() == 0 {
-			pieces.SetInt64(1)
-		}
-		if pieces.Cmp(width) > 0 {
-			pieces.Set(width)
-		}
-		out = append(out, divide(r, pieces.Int64())...)
+	for i, r := range merged {
+		out = append(out, divide(r, pieces[i])...)
 	}
 	return out
+}
+
+// allocate gives each range 1 piece plus its proportional share of target-len(ranges) extra pieces,
+// never more pieces than the range has tokens.
+func allocate(ranges []Range, p *Partitioner, target int) []int64 {
+	extra := int64(target - len(ranges))
+	if extra < 0 {
+		extra = 0
+	}
+	ringSize := p.Size()
+	pieces := make([]int64, len(ranges))
+	rems := make([]*big.Int, len(ranges))
+	var given int64
+	for i, r := range ranges {
+		width := new(big.Int).Sub(r.End, r.Start)
+		share, rem := new(big.Int).QuoRem(new(big.Int).Mul(big.NewInt(extra), width), ringSize, new(big.Int))
+		pieces[i] = 1 + share.Int64()
+		rems[i] = rem
+		given += share.Int64()
+	}
+	order := make([]int, len(ranges))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rems[order[a]].Cmp(rems[order[b]]) > 0 })
+	for k := 0; given < extra && len(order) > 0; k = (k + 1) % len(order) {
+		pieces[order[k]]++
+		given++
+	}
+	for i, r := range ranges {
+		if width := new(big.Int).Sub(r.End, r.Start); width.IsInt64() && pieces[i] > width.Int64() {
+			pieces[i] = width.Int64()
+		}
+	}
+	return pieces
 }
 
 // divide cuts r into k pieces of near-equal width.

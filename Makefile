@@ -1,0 +1,40 @@
+# cqlscan — the two commands the README starts with:
+#   make demo   start a local one-node Cassandra 5.0, load 100,000 sample rows, count them
+#   make test   start the test clusters and run every test (unit, integration, a short fuzz)
+
+GO        ?= go
+DEVCLUSTER = scripts/devcluster
+DEMO_ROWS ?= 100000
+FUZZTIME  ?= 20s
+
+.PHONY: build demo test test-clusters down vet
+
+build:
+	$(GO) build -o bin/cqlscan ./cmd/cqlscan
+	$(GO) build -o bin/cqlscan-load ./cmd/cqlscan-load
+
+demo: build
+	$(DEVCLUSTER) up
+	bin/cqlscan-load --hosts "$$($(DEVCLUSTER) hosts)" --keyspace demo --rows $(DEMO_ROWS)
+	bin/cqlscan "$$($(DEVCLUSTER) hosts)" -e "SELECT COUNT(*) FROM demo.events"
+	bin/cqlscan "$$($(DEVCLUSTER) hosts)" --verbose --splits 8 --format csv -e "SELECT COUNT(*) FROM demo.events"
+
+# Two clusters: one node on 127.0.0.21, three nodes on 127.0.0.31-33.
+test-clusters:
+	$(DEVCLUSTER) --name test1 up -n 1 --first-ip 21
+	$(DEVCLUSTER) --name test3 up -n 3 --first-ip 31
+
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+
+test: vet test-clusters
+	CQLSCAN_TEST_ONE="$$($(DEVCLUSTER) --name test1 hosts)" \
+	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" \
+	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./parser
+
+down:
+	$(DEVCLUSTER) down
+	$(DEVCLUSTER) --name test1 down
+	$(DEVCLUSTER) --name test3 down

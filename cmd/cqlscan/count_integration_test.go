@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cqlscan/cqlscan/internal/testcluster"
+)
+
+// cli runs cqlscan in-process and returns its exit status, stdout and stderr.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	code := run(ctx, args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// csvCount parses the output of a COUNT with --format csv: the header "count" and one value.
+func csvCount(t *testing.T, out string) int64 {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(out, "\r\n"), "\r\n")
+	if len(lines) != 2 || lines[0] != "count" {
+		t.Fatalf("CSV output %q: want a count header and one row", out)
+	}
+	n, err := strconv.ParseInt(lines[1], 10, 64)
+	if err != nil {
+		t.Fatalf("CSV count %q: %v", lines[1], err)
+	}
+	return n
+}
+
+// TestCountIsExact counts every dataset on one node (RF 1) and three nodes (RF 1 and RF 3) with
+// several split targets, and requires the exact number of rows CQL holds.
+func TestCountIsExact(t *testing.T) {
+	targets := []struct {
+		cluster string
+		rf      int
+	}{{testcluster.One, 1}, {testcluster.Three, 1}, {testcluster.Three, 3}}
+	for _, tg := range targets {
+		t.Run(fmt.Sprintf("%s_rf%d", strings.ToLower(tg.cluster), tg.rf), func(t *testing.T) {
+			s, hosts := testcluster.Session(t, tg.cluster)
+			ks := fmt.Sprintf("exact_%s_rf%d", strings.ToLower(tg.cluster), tg.rf)
+			testcluster.Keyspace(t, s, ks, tg.rf)
+			ctx := context.Background()
+			for _, ds := range testcluster.Datasets {
+				want, err := ds.Load(ctx, s, ks)
+				if err != nil {
+					t.Fatalf("loading %s: %v", ds.Name, err)
+				}
+				oracle, err := testcluster.CountBySelect(ctx, s, ks, ds.Name)
+				if err != nil {
+					t.Fatalf("SELECT * oracle on %s: %v", ds.Name, err)
+				}
+				if oracle != want {
+					t.Fatalf("%s: SELECT * returns %d rows, the generator expected %d", ds.Name, oracle, want)
+				}
+				for _, splits := range []int{1, 7, 256, 4096} {
+					code, out, errOut := cli(t, hosts[0], "--format", "csv", "--splits", strconv.Itoa(splits),
+						"--concurrency", "32", "-e", fmt.Sprintf("SELECT COUNT(*) FROM %s.%s", ks, ds.Name))
+					if code != 0 {
+						t.Fatalf("%s splits %d: exit %d, stderr %q", ds.Name, splits, code, errOut)
+					}
+					if got := csvCount(t, out); got != want {
+						t.Errorf("%s with --splits %d: count %d, want %d", ds.Name, splits, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCountCLI covers the command line: flags after the positional host, -k with an unqualified
+// table, count(1) with an alias, the table format, and --verbose naming sub-ranges and hosts.
+func TestCountCLI(t *testing.T) {
+	s, hosts := testcluster.Session(t, testcluster.Three)
+	testcluster.Keyspace(t, s, "cli", 2)
+	want, err := testcluster.Datasets[0].Load(context.Background(), s, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := cli(t, hosts[0], "9042", "-k", "cli", "--splits", "12", "--verbose",
+		"-e", "select count(1) as n from single_pk")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	wantTable := fmt.Sprintf("\n n\n------\n %d\n\n(1 rows)\n", want)
+	if out != wantTable {
+		t.Errorf("table output %q, want %q", out, wantTable)
+	}
+	if !strings.Contains(errOut, "RangeAggregate count(*) on cli.single_pk") || !strings.Contains(errOut, "SimpleStrategy RF 2") {
+		t.Errorf("--verbose does not describe the plan:\n%s", errOut)
+	}
+	for _, h := range hosts {
+		if !strings.Contains(errOut, "host "+h+":9042") {
+			t.Errorf("--verbose stats do not mention host %s:\n%s", h, errOut)
+		}
+	}
+	if n := strings.Count(errOut, "\n  ("); n < 12 {
+		t.Errorf("--verbose lists %d sub-ranges, want at least the 12 asked for", n)
+	}
+
+	code, out, _ = cli(t, "--format", "json", hosts[0], "-e", "SELECT COUNT(*) FROM cli.single_pk;")
+	if wantJSON := fmt.Sprintf("[\n  {\"count\": %d}\n]\n", want); code != 0 || out != wantJSON {
+		t.Errorf("json: exit %d, output %q, want %q", code, out, wantJSON)
+	}
+}
+
+// TestCountErrors checks that bad input fails clearly, with cqlsh's exit statuses, before any scan.
+func TestCountErrors(t *testing.T) {
+	hosts := testcluster.Hosts(t, testcluster.One)
+	cases := []struct {
+		name    string
+		args    []string
+		code    int
+		message string
+	}{
+		{"unknown keyspace", []string{"-e", "SELECT COUNT(*) FROM no_such_ks.t"}, 2, `unknown keyspace "no_such_ks"`},
+		{"unknown table", []string{"-e", "SELECT COUNT(*) FROM system.no_such_table"}, 2, "unknown table system.no_such_table"},
+		{"no keyspace", []string{"-e", "SELECT COUNT(*) FROM t"}, 2, "no keyspace specified"},
+		{"syntax error", []string{"-e", "SELECT COUNT(*) FROM"}, 2, "syntax error: unexpected end of statement at line 1, char 21"},
+		{"unsupported yet", []string{"-e", "SELECT COUNT(*) FROM system.local GROUP BY key"}, 2, "GROUP BY"},
+		{"server error passes through", []string{"-e", "CREATE TABLE no_such_ks.t (id int PRIMARY KEY)"}, 2, "no_such_ks"},
+		{"bad format", []string{"--format", "xml", "-e", "SELECT COUNT(*) FROM system.local"}, 2, "unknown format"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := cli(t, append([]string{hosts[0], "--verbose"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, errOut)
+			}
+			if !strings.Contains(errOut, c.message) {
+				t.Errorf("stderr %q does not say %q", errOut, c.message)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			if strings.Contains(errOut, "RangeAggregate") {
+				t.Errorf("a scan was planned despite the error:\n%s", errOut)
+			}
+			if strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("error is not one line: %q", errOut)
+			}
+		})
+	}
+}

@@ -1,0 +1,241 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/schema"
+)
+
+var table = &schema.Table{Keyspace: "ks", Name: "T", Columns: []schema.Column{
+	{Name: "b", Kind: schema.PartitionKey, Position: 1}, {Name: "a", Kind: schema.PartitionKey, Position: 0},
+	{Name: "c", Kind: schema.Clustering}}}
+
+func TestTokenRestriction(t *testing.T) {
+	p := ring.Murmur3
+	cases := []struct {
+		r    ring.Range
+		want string
+		args []any
+	}{
+		{ring.Range{Start: big.NewInt(-5), End: big.NewInt(10)}, ` WHERE token(a, b) > ? AND token(a, b) <= ?`, []any{int64(-5), int64(10)}},
+		{ring.Range{Start: p.Min, End: big.NewInt(10)}, ` WHERE token(a, b) <= ?`, []any{int64(10)}},
+		{ring.Range{Start: big.NewInt(3), End: p.Max}, ` WHERE token(a, b) > ?`, []any{int64(3)}},
+		{ring.Range{Start: p.Min, End: p.Max}, ``, nil},
+	}
+	for _, c := range cases {
+		got, args := tokenRestriction(table, p, c.r)
+		if got != c.want || fmt.Sprint(args) != fmt.Sprint(c.args) {
+			t.Errorf("tokenRestriction(%v) = %q %v, want %q %v", c.r, got, args, c.want, c.args)
+		}
+	}
+	if got := tableRef(table); got != `ks."T"` {
+		t.Errorf("tableRef = %s", got)
+	}
+}
+
+// fakeQuerier answers count(*) with the number of "rows" it holds in each range: one row per token
+// that is a multiple of 1000 in (start, end]. It records concurrency per host.
+type fakeQuerier struct {
+	mu       sync.Mutex
+	inflight map[string]int
+	maxSeen  map[string]int
+	fail     func(req PageRequest) error
+	delay    time.Duration
+	calls    atomic.Int64
+}
+
+func (f *fakeQuerier) QueryPage(ctx context.Context, req PageRequest) (Page, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	f.inflight[req.HostID]++
+	if f.inflight[req.HostID] > f.maxSeen[req.HostID] {
+		f.maxSeen[req.HostID] = f.inflight[req.HostID]
+	}
+	f.mu.Unlock()
+	defer func() { f.mu.Lock(); f.inflight[req.HostID]--; f.mu.Unlock() }()
+	select {
+	case <-time.After(f.delay):
+	case <-ctx.Done():
+		return Page{}, ctx.Err()
+	}
+	if f.fail != nil {
+		if err := f.fail(req); err != nil {
+			return Page{}, err
+		}
+	}
+	lo, hi := int64(-1<<63), int64(1<<63-1)
+	for _, a := range req.Args {
+		switch {
+		case strings.Contains(req.Stmt, "> ?") && a == req.Args[0]:
+			lo = a.(int64)
+		default:
+			hi = a.(int64)
+		}
+	}
+	if !strings.Contains(req.Stmt, "<= ?") {
+		hi = int64(1<<63 - 1)
+	}
+	return Page{Rows: []Row{{multiples(lo, hi)}}}, nil
+}
+
+// multiples counts multiples of 1000 in (lo, hi] within [-10^6, 10^6].
+func multiples(lo, hi int64) int64 {
+	var n int64
+	for v := int64(-1000000); v <= 1000000; v += 1000 {
+		if v > lo && v <= hi {
+			n++
+		}
+	}
+	return n
+}
+
+func countPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.MergeAggregate {
+	t.Helper()
+	r, err := ring.New(ring.Murmur3, hosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg, err := r.Ranges(ring.Replication{Strategy: ring.SimpleStrategy, Factor: rf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := &planner.RangeAggregate{Table: table, Partitioner: ring.Murmur3, Aggregates: []planner.AggFunc{planner.AggCount},
+		Ranges: ring.Split(rg, ring.Murmur3, splits)}
+	return &planner.MergeAggregate{Child: scan, Funcs: []planner.AggFunc{planner.AggCount},
+		Outputs: []planner.OutputColumn{{Name: "count", Type: "bigint"}}}
+}
+
+func threeHosts() []ring.Host {
+	var hosts []ring.Host
+	for i, id := range []string{"h1", "h2", "h3"} {
+		h := ring.Host{ID: id}
+		for k := 0; k < 8; k++ {
+			h.Tokens = append(h.Tokens, big.NewInt(int64(k*3+i)*150001-1800000))
+		}
+		hosts = append(hosts, h)
+	}
+	return hosts
+}
+
+func TestCountMergesExactlyWithPerHostCap(t *testing.T) {
+	fq := &fakeQuerier{inflight: map[string]int{}, maxSeen: map[string]int{}, delay: time.Millisecond}
+	plan := countPlan(t, threeHosts(), 2, 300)
+	stats := &Stats{}
+	ex := New(fq, Options{Concurrency: 12, PerHost: 2, Stats: stats})
+	it, err := ex.Build(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Drain(context.Background(), it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0][0] != int64(2001) {
+		t.Fatalf("rows = %v, want [[2001]]", rows)
+	}
+	for h, m := range fq.maxSeen {
+		if m > 2 {
+			t.Errorf("host %s had %d requests in flight, cap is 2", h, m)
+		}
+	}
+	total := 0
+	for h, st := range stats.Hosts() {
+		total += st.Ranges
+		if st.Ranges == 0 {
+			t.Errorf("host %s got no ranges", h)
+		}
+	}
+	if n := len(plan.Child.(*planner.RangeAggregate).Ranges); total != n || fq.calls.Load() != int64(n) {
+		t.Errorf("stats count %d ranges and %d calls, plan has %d", total, fq.calls.Load(), n)
+	}
+}
+
+func TestRangeFailureNamesRangeAndStopsEverything(t *testing.T) {
+	before := runtime.NumGoroutine()
+	boom := errors.New("read timeout")
+	var once sync.Once
+	fq := &fakeQuerier{inflight: map[string]int{}, maxSeen: map[string]int{}, delay: 2 * time.Millisecond,
+		fail: func(req PageRequest) (err error) {
+			once.Do(func() { err = boom })
+			return err
+		}}
+	ex := New(fq, Options{Concurrency: 8, PerHost: 4})
+	it, _ := ex.Build(countPlan(t, threeHosts(), 1, 500))
+	_, err := Drain(context.Background(), it)
+	var re *RangeError
+	if !errors.As(err, &re) || !errors.Is(err, boom) {
+		t.Fatalf("error %v, want a RangeError wrapping %v", err, boom)
+	}
+	if !strings.Contains(err.Error(), "token range (") {
+		t.Errorf("error %q does not name the token range", err)
+	}
+	if fq.calls.Load() >= 500 {
+		t.Errorf("%d calls: the scan did not stop after the failure", fq.calls.Load())
+	}
+	waitGoroutines(t, before)
+}
+
+func TestCancelAndCloseLeaveNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	fq := &fakeQuerier{inflight: map[string]int{}, maxSeen: map[string]int{}, delay: 50 * time.Millisecond}
+	ex := New(fq, Options{Concurrency: 8, PerHost: 4})
+	it, _ := ex.Build(countPlan(t, threeHosts(), 1, 1000))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	_, err := Drain(ctx, it)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v, want the context's deadline", err)
+	}
+	if d := time.Since(began); d > 2*time.Second {
+		t.Errorf("cancellation took %v", d)
+	}
+	waitGoroutines(t, before)
+	// Closing a never-started iterator is fine, twice.
+	it2, _ := ex.Build(countPlan(t, threeHosts(), 1, 10))
+	it2.Close()
+	it2.Close()
+}
+
+func waitGoroutines(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > want && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > want {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines left, started with %d:\n%s", n, want, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func TestReplicaPickerWaitsForASlot(t *testing.T) {
+	p := NewReplicaPicker(1)
+	h, _ := p.Acquire(context.Background(), []string{"a"})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := p.Acquire(ctx, []string{"a"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second acquire on a full host: %v", err)
+	}
+	go func() { time.Sleep(10 * time.Millisecond); p.Release(h) }()
+	if got, err := p.Acquire(context.Background(), []string{"a"}); err != nil || got != "a" {
+		t.Fatalf("acquire after release: %q %v", got, err)
+	}
+	// The least busy replica wins.
+	p = NewReplicaPicker(4)
+	p.Acquire(context.Background(), []string{"x"})
+	if got, _ := p.Acquire(context.Background(), []string{"x", "y"}); got != "y" {
+		t.Fatalf("picked %q, want the idle replica y", got)
+	}
+}

@@ -1,0 +1,61 @@
+// Package testcluster gives integration tests the real local Cassandra clusters that `make test`
+// starts with scripts/devcluster. Their contact points come from the environment:
+//
+//	CQLSCAN_TEST_ONE    a one-node cluster (e.g. 127.0.0.21)
+//	CQLSCAN_TEST_THREE  a three-node cluster (e.g. 127.0.0.31,127.0.0.32,127.0.0.33)
+//
+// When a variable is missing the test fails under CI (CI=true) and is skipped elsewhere, with a hint
+// to run `make test`.
+package testcluster
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/cqlscan/cqlscan/internal/load"
+)
+
+// Cluster names, as environment variable suffixes.
+const (
+	One   = "ONE"
+	Three = "THREE"
+)
+
+// Hosts returns the contact points of the named cluster, failing (CI) or skipping the test when the
+// cluster is not configured.
+func Hosts(t testing.TB, which string) []string {
+	t.Helper()
+	v := os.Getenv("CQLSCAN_TEST_" + which)
+	if v == "" {
+		msg := "CQLSCAN_TEST_" + which + " is not set: run the integration tests with `make test`, which starts the clusters"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return strings.Split(v, ",")
+}
+
+// Session opens a loading session (writes at consistency ALL) on the named cluster.
+func Session(t testing.TB, which string) (*gocql.Session, []string) {
+	t.Helper()
+	hosts := Hosts(t, which)
+	s, err := load.Connect(hosts, 9042)
+	if err != nil {
+		t.Fatalf("connecting to test cluster %s (%v): %v", which, hosts, err)
+	}
+	t.Cleanup(s.Close)
+	return s, hosts
+}
+
+// Keyspace (re)creates a keyspace for a test.
+func Keyspace(t testing.TB, s *gocql.Session, name string, rf int) {
+	t.Helper()
+	if err := load.CreateKeyspace(context.Background(), s, name, rf); err != nil {
+		t.Fatalf("creating keyspace %s: %v", name, err)
+	}
+}
