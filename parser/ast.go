@@ -66,7 +66,7 @@ type Star struct{}
 
 // FuncCall is a function or aggregate call.
 type FuncCall struct {
-	Name     string // lower case
+	Name     string // folded to lower case unless it was quoted
 	Distinct bool   // count(DISTINCT x)
 	Args     []Expr
 }
@@ -204,7 +204,7 @@ func (f *FuncCall) String() string {
 	if f.Distinct {
 		d = "DISTINCT "
 	}
-	return f.Name + "(" + d + joinExprs(f.Args) + ")"
+	return QuoteIdent(f.Name) + "(" + d + joinExprs(f.Args) + ")"
 }
 
 func (l *Literal) String() string {

@@ -217,7 +217,7 @@ func (c *converter) funcCall(f *sqlparser.FuncExpr) (Expr, error) {
 	if !f.Qualifier.IsEmpty() {
 		return nil, unsupported("a keyspace-qualified function")
 	}
-	out := &FuncCall{Name: f.Name.Lowered(), Distinct: f.Distinct}
+	out := &FuncCall{Name: f.Name.String(), Distinct: f.Distinct}
 	for _, a := range f.Exprs {
 		switch a := a.(type) {
 		case *sqlparser.StarExpr:

@@ -46,6 +46,15 @@ func Parse(text string) (Statement, error) {
 	return &Passthrough{Text: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))}, nil
 }
 
+func hasFrom(toks []Token) bool {
+	for _, t := range toks {
+		if isWord(t, "from") {
+			return true
+		}
+	}
+	return false
+}
+
 func isWord(t Token, w string) bool { return t.Kind == Ident && t.Value == w }
 
 func parseUse(toks []Token) (Statement, error) {
@@ -144,6 +153,11 @@ func parseSelect(toks []Token) (Statement, error) {
 	sel, ok := st.(*sqlparser.Select)
 	if !ok {
 		return nil, &SyntaxError{Pos: toks[0].Pos, Msg: fmt.Sprintf("%T statements are not supported", st), Err: ErrUnsupported}
+	}
+	if !hasFrom(toks) {
+		// sqlparser reads a SELECT without FROM as selecting from "dual"; CQL has no such thing.
+		last := toks[len(toks)-1]
+		return nil, &SyntaxError{Pos: last.Pos, Msg: "SELECT needs FROM keyspace.table"}
 	}
 	c := &converter{rw: rw}
 	out, err := c.selectStmt(sel)
