@@ -98,11 +98,13 @@ func (c *Conn) HostNames() map[string]string {
 	return out
 }
 
-// QueryPage implements executor.Querier: one page of stmt, run on req.HostID.
+// QueryPage implements executor.Querier: one page of stmt, run on req.HostID. Setting the page state
+// (even to nil) turns off gocql's automatic paging, so no next page is prefetched behind our back:
+// the executor decides when, where and whether to ask for it.
 func (c *Conn) QueryPage(ctx context.Context, req executor.PageRequest) (executor.Page, error) {
 	q := c.s.Query(req.Stmt, req.Args...).SetHostID(req.HostID).PageSize(req.PageSize).PageState(req.PageState)
 	iter := q.IterContext(ctx)
-	rows, err := readPage(iter)
+	rows, err := scanRows(iter, iter.NumRows())
 	if cerr := iter.Close(); cerr != nil {
 		return executor.Page{}, cerr
 	}
@@ -119,18 +121,17 @@ func nonEmpty(b []byte) []byte {
 	return b
 }
 
-// readPage decodes the rows of the iterator's current page without fetching the next one.
-func readPage(iter *gocql.Iter) ([]executor.Row, error) {
-	n := iter.NumRows()
-	if n == 0 {
+// scanRows decodes up to limit rows (all of them when limit < 0) into Go values.
+func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
+	if limit == 0 || len(iter.Columns()) == 0 {
 		return nil, nil
 	}
 	rd, err := iter.RowData()
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]executor.Row, 0, n)
-	for i := 0; i < n && iter.Scan(rd.Values...); i++ {
+	var rows []executor.Row
+	for i := 0; (limit < 0 || i < limit) && iter.Scan(rd.Values...); i++ {
 		row := make(executor.Row, len(rd.Values))
 		for j, p := range rd.Values {
 			row[j] = reflect.ValueOf(p).Elem().Interface()
@@ -152,17 +153,9 @@ func (c *Conn) Exec(ctx context.Context, stmt, keyspace string) ([]string, []exe
 	for _, ci := range iter.Columns() {
 		cols = append(cols, ci.Name)
 	}
-	var rows []executor.Row
-	for {
-		page, err := readPage(iter)
-		if err != nil {
-			iter.Close()
-			return nil, nil, err
-		}
-		rows = append(rows, page...)
-		if len(page) == 0 || iter.PageState() == nil {
-			break
-		}
+	rows, err := scanRows(iter, -1)
+	if cerr := iter.Close(); cerr != nil {
+		return nil, nil, cerr
 	}
-	return cols, rows, iter.Close()
+	return cols, rows, err
 }
