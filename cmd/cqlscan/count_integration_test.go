@@ -107,6 +107,11 @@ func TestCountCLI(t *testing.T) {
 		t.Errorf("--verbose lists %d sub-ranges, want at least the 12 asked for", n)
 	}
 
+	code, out, errOut = cli(t, hosts[0], "--format", "csv", "-e", "USE cli; SELECT COUNT(*) FROM single_pk")
+	if code != 0 || csvCount(t, out) != want {
+		t.Errorf("USE then an unqualified table: exit %d, output %q, stderr %q", code, out, errOut)
+	}
+
 	code, out, _ = cli(t, "--format", "json", hosts[0], "-e", "SELECT COUNT(*) FROM cli.single_pk;")
 	if wantJSON := fmt.Sprintf("[\n  {\"count\": %d}\n]\n", want); code != 0 || out != wantJSON {
 		t.Errorf("json: exit %d, output %q, want %q", code, out, wantJSON)
