@@ -8,4 +8,4 @@ require (
 	github.com/xwb1989/sqlparser v0.0.0-20180606152119-120387863bf2
 )
 
-require gopkg.in/inf.v0 v0.9.1 // indirect
+require gopkg.in/inf.v0 v0.9.1

@@ -1,0 +1,267 @@
+package types
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/inf.v0"
+
+	"github.com/cqlscan/cqlscan/parser"
+)
+
+// ErrType marks a literal that does not fit the type it is compared with or assigned to.
+var ErrType = fmt.Errorf("type mismatch")
+
+// FromLiteral converts a literal to a value of type t, as Cassandra would accept it for a column of
+// that type: 5 for an int, 'abc' for text, '2026-01-02' for a date, 0xCAFE for a blob.
+func FromLiteral(t Type, lit *parser.Literal) (any, error) {
+	if lit.Kind == parser.LitNull {
+		return nil, nil
+	}
+	v, err := fromLiteral(t, lit)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s is not a valid %s value (%v)", ErrType, lit, t, err)
+	}
+	return v, nil
+}
+
+func fromLiteral(t Type, lit *parser.Literal) (any, error) {
+	text := lit.Text
+	switch t.Kind {
+	case Ascii, Text:
+		if lit.Kind == parser.LitString {
+			return text, nil
+		}
+	case TinyInt, SmallInt, Int, BigInt, Counter:
+		if lit.Kind == parser.LitInt {
+			bits := map[Kind]int{TinyInt: 8, SmallInt: 16, Int: 32}[t.Kind]
+			if bits == 0 {
+				bits = 64
+			}
+			return strconv.ParseInt(text, 10, bits)
+		}
+	case Varint:
+		if lit.Kind == parser.LitInt {
+			if v, ok := new(big.Int).SetString(text, 10); ok {
+				return v, nil
+			}
+		}
+	case Decimal:
+		if lit.Kind == parser.LitInt || (lit.Kind == parser.LitFloat && isFinite(text)) {
+			if v, ok := new(inf.Dec).SetString(normalizeExponent(text)); ok {
+				return v, nil
+			}
+		}
+	case Float, Double:
+		if lit.Kind == parser.LitInt || lit.Kind == parser.LitFloat {
+			f, err := strconv.ParseFloat(strings.Replace(text, "Infinity", "Inf", 1), 64)
+			if t.Kind == Float && err == nil {
+				f = float64(float32(f))
+			}
+			return f, err
+		}
+	case Boolean:
+		if lit.Kind == parser.LitBool {
+			return text == "true", nil
+		}
+	case Blob:
+		if lit.Kind == parser.LitBlob {
+			return hex.DecodeString(padHex(text[2:]))
+		}
+	case UUID, TimeUUID:
+		if lit.Kind == parser.LitUUID {
+			b, err := hex.DecodeString(strings.ReplaceAll(text, "-", ""))
+			if err != nil {
+				return nil, err
+			}
+			var u UUIDValue
+			copy(u[:], b)
+			if t.Kind == TimeUUID && u[6]>>4 != 1 {
+				return nil, fmt.Errorf("not a version 1 (time-based) uuid")
+			}
+			return u, nil
+		}
+	case Timestamp:
+		switch lit.Kind {
+		case parser.LitInt:
+			ms, err := strconv.ParseInt(text, 10, 64)
+			return time.UnixMilli(ms).UTC(), err
+		case parser.LitString:
+			return parseTimestamp(text)
+		}
+	case Date:
+		if lit.Kind == parser.LitString {
+			d, err := time.Parse("2006-01-02", text)
+			return d.UTC(), err
+		}
+	case Time:
+		if lit.Kind == parser.LitString {
+			return parseTimeOfDay(text)
+		}
+		if lit.Kind == parser.LitInt {
+			n, err := strconv.ParseInt(text, 10, 64)
+			return time.Duration(n), err
+		}
+	case Inet:
+		if lit.Kind == parser.LitString {
+			ip := net.ParseIP(text)
+			if ip == nil {
+				return nil, fmt.Errorf("not an IP address")
+			}
+			if v4 := ip.To4(); v4 != nil {
+				return v4, nil
+			}
+			return ip, nil
+		}
+	case Duration:
+		if lit.Kind == parser.LitDuration {
+			return ParseDuration(text)
+		}
+	}
+	return nil, fmt.Errorf("a %s literal cannot be a %s", litKindName(lit.Kind), t)
+}
+
+func litKindName(k parser.LitKind) string {
+	return map[parser.LitKind]string{parser.LitBool: "boolean", parser.LitInt: "integer", parser.LitFloat: "float",
+		parser.LitString: "string", parser.LitBlob: "blob", parser.LitUUID: "uuid", parser.LitDuration: "duration"}[k]
+}
+
+// LiteralType is the type a literal has on its own, without a column to take it from.
+func LiteralType(lit *parser.Literal) Type {
+	switch lit.Kind {
+	case parser.LitInt:
+		return Of(BigInt)
+	case parser.LitFloat:
+		return Of(Double)
+	case parser.LitString:
+		return Of(Text)
+	case parser.LitBool:
+		return Of(Boolean)
+	case parser.LitBlob:
+		return Of(Blob)
+	case parser.LitUUID:
+		return Of(UUID)
+	case parser.LitDuration:
+		return Of(Duration)
+	}
+	return Of(Null)
+}
+
+func isFinite(s string) bool { return !strings.Contains(s, "NaN") && !strings.Contains(s, "Infinity") }
+
+func normalizeExponent(s string) string { return strings.ToLower(s) }
+
+func padHex(s string) string {
+	if len(s)%2 == 1 {
+		return "0" + s
+	}
+	return s
+}
+
+var timestampLayouts = []string{
+	"2006-01-02 15:04:05.999Z07:00", "2006-01-02 15:04:05.999Z0700", "2006-01-02 15:04:05.999",
+	"2006-01-02T15:04:05.999Z07:00", "2006-01-02T15:04:05.999Z0700", "2006-01-02T15:04:05.999",
+	"2006-01-02 15:04Z07:00", "2006-01-02 15:04Z0700", "2006-01-02 15:04", "2006-01-02T15:04",
+	"2006-01-02Z07:00", "2006-01-02Z0700", "2006-01-02",
+}
+
+// parseTimestamp reads the timestamp formats Cassandra accepts; without a zone it is UTC.
+func parseTimestamp(s string) (time.Time, error) {
+	for _, l := range timestampLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC().Truncate(time.Millisecond), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a timestamp such as '2026-01-02 15:04:05+0000'")
+}
+
+var timeOfDay = regexp.MustCompile(`^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$`)
+
+func parseTimeOfDay(s string) (time.Duration, error) {
+	m := timeOfDay.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("not a time of day such as '08:30:00'")
+	}
+	h, _ := strconv.Atoi(m[1])
+	mi, _ := strconv.Atoi(m[2])
+	sec, _ := strconv.Atoi(m[3])
+	frac := m[4] + strings.Repeat("0", 9-len(m[4]))
+	ns, _ := strconv.Atoi(frac)
+	if h > 23 || mi > 59 || sec > 59 {
+		return 0, fmt.Errorf("hour, minute or second out of range")
+	}
+	return time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(sec)*time.Second +
+		time.Duration(ns), nil
+}
+
+var durationPart = regexp.MustCompile(`(\d+)(mo|ms|us|µs|ns|y|w|d|h|m|s)`)
+
+// ParseDuration reads a CQL duration literal in its unit form (1h30m, 2mo3d) or ISO 8601 form (P1DT2H).
+func ParseDuration(s string) (DurationValue, error) {
+	var d DurationValue
+	u := strings.ToLower(s)
+	if strings.HasPrefix(u, "p") {
+		inTime := false
+		num := ""
+		for _, c := range u[1:] {
+			switch {
+			case c >= '0' && c <= '9':
+				num += string(c)
+			case c == 't':
+				inTime = true
+			default:
+				n, _ := strconv.ParseInt(num, 10, 64)
+				num = ""
+				switch {
+				case c == 'y':
+					d.Months += int32(12 * n)
+				case c == 'm' && !inTime:
+					d.Months += int32(n)
+				case c == 'w':
+					d.Days += int32(7 * n)
+				case c == 'd':
+					d.Days += int32(n)
+				case c == 'h':
+					d.Nanos += n * int64(time.Hour)
+				case c == 'm':
+					d.Nanos += n * int64(time.Minute)
+				case c == 's':
+					d.Nanos += n * int64(time.Second)
+				}
+			}
+		}
+		return d, nil
+	}
+	for _, m := range durationPart.FindAllStringSubmatch(u, -1) {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		switch m[2] {
+		case "y":
+			d.Months += int32(12 * n)
+		case "mo":
+			d.Months += int32(n)
+		case "w":
+			d.Days += int32(7 * n)
+		case "d":
+			d.Days += int32(n)
+		case "h":
+			d.Nanos += n * int64(time.Hour)
+		case "m":
+			d.Nanos += n * int64(time.Minute)
+		case "s":
+			d.Nanos += n * int64(time.Second)
+		case "ms":
+			d.Nanos += n * int64(time.Millisecond)
+		case "us", "µs":
+			d.Nanos += n * int64(time.Microsecond)
+		case "ns":
+			d.Nanos += n
+		}
+	}
+	return d, nil
+}

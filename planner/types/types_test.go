@@ -1,0 +1,158 @@
+package types
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"math/rand"
+	"net"
+	"testing"
+	"time"
+
+	"gopkg.in/inf.v0"
+
+	"github.com/cqlscan/cqlscan/parser"
+)
+
+func TestParseType(t *testing.T) {
+	for in, want := range map[string]string{
+		"int": "int", "varchar": "text", "frozen<map<text, frozen<list<int>>>>": "map<text, list<int>>",
+		"tuple<int, text, boolean>": "tuple<int, text, boolean>", "set<timeuuid>": "set<timeuuid>",
+		"vector<float, 3>": "vector<float, 3>", "address": "address",
+	} {
+		got, err := Parse(in)
+		if err != nil || got.String() != want {
+			t.Errorf("Parse(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"map<int>", "list<int", "", "frozen<int, int>"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
+		}
+	}
+}
+
+func uuid(s string) UUIDValue {
+	v, err := FromLiteral(Of(UUID), &parser.Literal{Kind: parser.LitUUID, Text: s})
+	if err != nil {
+		panic(err)
+	}
+	return v.(UUIDValue)
+}
+
+// TestCompareOrders lists values in Cassandra's ascending order for each type.
+func TestCompareOrders(t *testing.T) {
+	cases := []struct {
+		t    Type
+		vals []any
+	}{
+		{Of(Double), []any{math.Inf(-1), -1.5, math.Copysign(0, -1), 0.0, 2.0, math.Inf(1), math.NaN()}},
+		{Of(BigInt), []any{int64(-3), 0.5, int64(1), big.NewInt(2), inf.NewDec(25, 1), int64(3)}},
+		{Of(Text), []any{"", "Z", "a", "ab", "é", "日本"}},
+		{Of(Blob), []any{[]byte{}, []byte{0x00}, []byte{0x7f}, []byte{0x80}, []byte{0xff, 0x00}}},
+		{Of(Boolean), []any{false, true}},
+		// inet compares its serialized bytes, unsigned: ::1 (0x00…) comes first.
+		{Of(Inet), []any{net.ParseIP("::1"), net.ParseIP("10.0.0.1").To4(), net.ParseIP("192.168.0.1").To4()}},
+		// timeuuids order by their embedded time, not their bytes.
+		{Of(TimeUUID), []any{uuid("ffffffff-0000-1000-8000-000000000000"), uuid("00000000-0001-1000-8000-000000000000"),
+			uuid("00000000-0000-1001-8000-000000000000")}},
+		{Of(Timestamp), []any{time.UnixMilli(-1).UTC(), time.UnixMilli(0).UTC(), time.UnixMilli(5).UTC()}},
+		{Type{Kind: List, Elems: []Type{Of(Int)}}, []any{[]any{}, []any{int64(1)}, []any{int64(1), int64(0)}, []any{int64(2)}}},
+		{Type{Kind: Map, Elems: []Type{Of(Text), Of(Int)}}, []any{[]MapEntry{{"a", int64(9)}}, []MapEntry{{"b", int64(1)}}}},
+	}
+	for _, c := range cases {
+		for i := range c.vals {
+			for j := range c.vals {
+				got := Compare(c.t, c.vals[i], c.vals[j])
+				want := cmpInt(int64(i), int64(j))
+				if sign(got) != int64(want) {
+					t.Errorf("%s: Compare(%v, %v) = %d, want %d", c.t, c.vals[i], c.vals[j], got, want)
+				}
+				if (Key(c.vals[i]) == Key(c.vals[j])) != (i == j) {
+					t.Errorf("%s: keys of %v and %v equal = %v", c.t, c.vals[i], c.vals[j], i != j)
+				}
+			}
+		}
+	}
+}
+
+func sign(n int) int64 {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// TestKeyAgreesWithCompare: equal keys exactly when Compare says equal, across number forms.
+func TestKeyAgreesWithCompare(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	gen := func() any {
+		n := int64(rng.Intn(7) - 3)
+		switch rng.Intn(5) {
+		case 0:
+			return n
+		case 1:
+			return float64(n) / float64(1+rng.Intn(2))
+		case 2:
+			return big.NewInt(n)
+		case 3:
+			return inf.NewDec(n*10, 1)
+		}
+		return []float64{math.NaN(), math.Copysign(0, -1), math.Inf(1)}[rng.Intn(3)]
+	}
+	for i := 0; i < 5000; i++ {
+		a, b := gen(), gen()
+		if (Compare(Of(Double), a, b) == 0) != (Key(a) == Key(b)) {
+			t.Fatalf("%v (%T) vs %v (%T): Compare %d but keys equal %v", a, a, b, b, Compare(Of(Double), a, b), Key(a) == Key(b))
+		}
+	}
+	if Key(nil) == Key(int64(0)) || Key("") == Key(nil) {
+		t.Fatal("NULL shares a key with a value")
+	}
+}
+
+func TestFromLiteral(t *testing.T) {
+	lit := func(k parser.LitKind, s string) *parser.Literal { return &parser.Literal{Kind: k, Text: s} }
+	ok := []struct {
+		t    Type
+		l    *parser.Literal
+		want any
+	}{
+		{Of(Int), lit(parser.LitInt, "-12"), int64(-12)},
+		{Of(Double), lit(parser.LitInt, "3"), 3.0},
+		{Of(Double), lit(parser.LitFloat, "-Infinity"), math.Inf(-1)},
+		{Of(Text), lit(parser.LitString, "it's"), "it's"},
+		{Of(Timestamp), lit(parser.LitString, "2026-01-02 03:04:05+0100"), time.Date(2026, 1, 2, 2, 4, 5, 0, time.UTC)},
+		{Of(Timestamp), lit(parser.LitInt, "1000"), time.Unix(1, 0).UTC()},
+		{Of(Date), lit(parser.LitString, "2026-02-03"), time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)},
+		{Of(Time), lit(parser.LitString, "08:30:00.5"), 8*time.Hour + 30*time.Minute + 500*time.Millisecond},
+		{Of(Duration), lit(parser.LitDuration, "1h30m"), DurationValue{Nanos: int64(90 * time.Minute)}},
+		{Of(Duration), lit(parser.LitDuration, "P1Y2DT3H"), DurationValue{Months: 12, Days: 2, Nanos: int64(3 * time.Hour)}},
+		{Of(Boolean), lit(parser.LitBool, "true"), true},
+	}
+	for _, c := range ok {
+		got, err := FromLiteral(c.t, c.l)
+		if err != nil || Compare(c.t, got, c.want) != 0 {
+			t.Errorf("FromLiteral(%s, %s) = %v, %v; want %v", c.t, c.l, got, err, c.want)
+		}
+	}
+	bad := []struct {
+		t Type
+		l *parser.Literal
+	}{
+		{Of(Int), lit(parser.LitString, "abc")},
+		{Of(Int), lit(parser.LitInt, "3000000000")},
+		{Of(Text), lit(parser.LitInt, "1")},
+		{Of(TimeUUID), lit(parser.LitUUID, "123e4567-e89b-42d3-a456-426614174000")},
+		{Of(Timestamp), lit(parser.LitString, "yesterday")},
+		{Of(Inet), lit(parser.LitString, "300.1.1.1")},
+	}
+	for _, c := range bad {
+		if _, err := FromLiteral(c.t, c.l); !errors.Is(err, ErrType) {
+			t.Errorf("FromLiteral(%s, %s) error = %v, want ErrType", c.t, c.l, err)
+		}
+	}
+}

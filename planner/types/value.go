@@ -1,0 +1,167 @@
+package types
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"net"
+	"reflect"
+	"sort"
+	"time"
+
+	"gopkg.in/inf.v0"
+)
+
+// Values are held in one canonical Go form per CQL type, nil being NULL:
+//
+//	ascii, text                        string
+//	tinyint, smallint, int, bigint,    int64
+//	counter
+//	varint                             *big.Int
+//	decimal                            *inf.Dec
+//	float, double                      float64
+//	boolean                            bool
+//	blob                               []byte
+//	uuid, timeuuid                     UUIDValue
+//	timestamp, date                    time.Time (UTC)
+//	time                               time.Duration
+//	duration                           DurationValue
+//	inet                               net.IP (4 bytes for IPv4)
+//	list, set, vector, tuple, udt      []any
+//	map                                []MapEntry, sorted by key
+
+// UUIDValue is a uuid or timeuuid.
+type UUIDValue [16]byte
+
+// String prints the uuid in its canonical form.
+func (u UUIDValue) String() string {
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+// DurationValue is a CQL duration.
+type DurationValue struct {
+	Months, Days int32
+	Nanos        int64
+}
+
+// MapEntry is one key/value pair of a map value.
+type MapEntry struct{ Key, Value any }
+
+// Normalize converts a value decoded by the driver into the canonical form for type t. Go zero
+// values are kept as values: the caller passes nil for NULL.
+func Normalize(t Type, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, nil
+		}
+		if _, isBig := v.(*big.Int); !isBig {
+			if _, isDec := v.(*inf.Dec); !isDec {
+				return Normalize(t, rv.Elem().Interface())
+			}
+		}
+	}
+	switch x := v.(type) {
+	case int:
+		return int64(x), nil
+	case int8:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case int64:
+		if t.Kind == Time {
+			return time.Duration(x), nil
+		}
+		return x, nil
+	case float32:
+		return float64(x), nil
+	case float64, string, bool, *big.Int, *inf.Dec, time.Duration, UUIDValue, DurationValue:
+		return x, nil
+	case []byte:
+		if t.Kind == Blob || t.Kind == Unknown {
+			return x, nil
+		}
+	case time.Time:
+		return x.UTC(), nil
+	case net.IP:
+		if v4 := x.To4(); v4 != nil {
+			return v4, nil
+		}
+		return x, nil
+	}
+	if rv.Kind() == reflect.Array && rv.Len() == 16 && rv.Type().Elem().Kind() == reflect.Uint8 {
+		var u UUIDValue
+		reflect.Copy(reflect.ValueOf(&u).Elem(), rv)
+		return u, nil
+	}
+	switch t.Kind {
+	case List, Set, Vector:
+		if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+			break
+		}
+		if rv.Kind() == reflect.Slice && rv.IsNil() {
+			return nil, nil
+		}
+		out := make([]any, rv.Len())
+		for i := range out {
+			e, err := Normalize(t.Elems[0], rv.Index(i).Interface())
+			if err != nil {
+				return nil, err
+			}
+			out[i] = e
+		}
+		if t.Kind == Set {
+			sort.SliceStable(out, func(i, j int) bool { return Compare(t.Elems[0], out[i], out[j]) < 0 })
+		}
+		return out, nil
+	case Map:
+		if rv.Kind() != reflect.Map {
+			break
+		}
+		if rv.IsNil() {
+			return nil, nil
+		}
+		out := make([]MapEntry, 0, rv.Len())
+		it := rv.MapRange()
+		for it.Next() {
+			k, err := Normalize(t.Elems[0], it.Key().Interface())
+			if err != nil {
+				return nil, err
+			}
+			val, err := Normalize(t.Elems[1], it.Value().Interface())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, MapEntry{k, val})
+		}
+		sort.Slice(out, func(i, j int) bool { return Compare(t.Elems[0], out[i].Key, out[j].Key) < 0 })
+		return out, nil
+	case UDT:
+		if m, ok := v.(map[string]any); ok {
+			out := make([]any, len(t.Field))
+			for i, f := range t.Field {
+				e, err := Normalize(t.Elems[i], m[f])
+				if err != nil {
+					return nil, err
+				}
+				out[i] = e
+			}
+			return out, nil
+		}
+	}
+	if x, ok := v.([]any); ok {
+		return x, nil
+	}
+	return nil, fmt.Errorf("cannot hold a Go %T as CQL %s", v, t)
+}
+
+// IsNaN reports whether v is a floating-point NaN.
+func IsNaN(v any) bool {
+	f, ok := v.(float64)
+	return ok && math.IsNaN(f)
+}
