@@ -60,6 +60,9 @@ func (e *Executor) Build(node planner.Node) (Iter, error) {
 		}
 		return &mergeAggIter{child: child, n: len(n.Funcs)}, nil
 	}
+	if it, err := e.buildOperator(node); it != nil || err != nil {
+		return it, err
+	}
 	return nil, fmt.Errorf("executor: no iterator for plan node %T", node)
 }
 

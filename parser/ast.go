@@ -45,12 +45,16 @@ type TableName struct {
 // Use is USE keyspace.
 type Use struct{ Keyspace string }
 
+// Explain is EXPLAIN SELECT …: print the plan instead of running it.
+type Explain struct{ Select *Select }
+
 // Passthrough is any statement cqlscan does not plan itself; it is sent to Cassandra as written.
 type Passthrough struct{ Text string }
 
 func (*Select) statement()      {}
 func (*Use) statement()         {}
 func (*Passthrough) statement() {}
+func (*Explain) statement()     {}
 
 // Expr is an expression.
 type Expr interface {
@@ -194,6 +198,7 @@ func (s *Select) String() string {
 	return b.String()
 }
 
+func (e *Explain) String() string     { return "EXPLAIN " + e.Select.String() }
 func (u *Use) String() string         { return "USE " + QuoteIdent(u.Keyspace) }
 func (p *Passthrough) String() string { return p.Text }
 func (c *ColumnRef) String() string   { return QuoteIdent(c.Name) }

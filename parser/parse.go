@@ -42,6 +42,15 @@ func Parse(text string) (Statement, error) {
 		return parseUse(toks)
 	case isWord(toks[0], "select"):
 		return parseSelect(toks)
+	case isWord(toks[0], "explain"):
+		if len(toks) < 3 || !isWord(toks[1], "select") {
+			return nil, &SyntaxError{Pos: toks[1].Pos, Msg: "EXPLAIN takes a SELECT statement"}
+		}
+		st, err := parseSelect(toks[1:])
+		if err != nil {
+			return nil, err
+		}
+		return &Explain{Select: st.(*Select)}, nil
 	}
 	return &Passthrough{Text: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))}, nil
 }

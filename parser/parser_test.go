@@ -41,6 +41,7 @@ func TestParseRoundTrip(t *testing.T) {
 		{"SELECT Status, KEY FROM Ks.Tbl", "SELECT status, key FROM ks.tbl"},
 		{"SELECT * FROM t WHERE name LIKE 'ab%'", "SELECT * FROM t WHERE name LIKE 'ab%'"},
 		{`SELECT "Fn"(x), "0"() FROM t`, `SELECT "Fn"(x), "0"() FROM t`},
+		{"explain select a from t where b > 1", "EXPLAIN SELECT a FROM t WHERE b > 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -95,6 +96,7 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT a /* never closed", 1, 10, "unterminated /* comment", false},
 		{"SELECT a FROM t WHERE a = #", 1, 27, "unexpected character", false},
 		{"USE", 1, 4, "keyspace name", false},
+		{"EXPLAIN DROP TABLE t", 1, 9, "EXPLAIN takes a SELECT", false},
 		{"SELECT 1", 1, 9, "SELECT needs FROM", false},
 		{`SELECT "0"()`, 1, 13, "SELECT needs FROM", false},
 	}

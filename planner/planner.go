@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/cqlscan/cqlscan/parser"
@@ -31,10 +32,6 @@ const DefaultSplitsPerHost = 256
 
 // Plan builds the plan of a SELECT.
 func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (Node, error) {
-	funcs, outputs, err := countOnly(sel)
-	if err != nil {
-		return nil, err
-	}
 	table, err := resolveTable(ctx, sel.Table, cat, opt.Keyspace)
 	if err != nil {
 		return nil, err
@@ -44,44 +41,48 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 		return nil, err
 	}
 	ranges, err := r.Ranges(table.Replication)
-	if err != nil {
+	var subs []ring.Range
+	switch {
+	case errors.Is(err, ring.ErrLocalStrategy):
+		// Node-local tables (system.local, system_schema.*) are read whole from the node the ring was
+		// read from, as cqlsh would read them.
+		ranges = []ring.Range{{Start: r.Partitioner.Min, End: r.Partitioner.Max, Replicas: []string{r.Hosts[0].ID}}}
+		subs = ranges
+	case err != nil:
 		return nil, fmt.Errorf("%s.%s: %w", table.Keyspace, table.Name, err)
+	default:
+		target := opt.Splits
+		if target <= 0 {
+			target = DefaultSplitsPerHost * len(r.Hosts)
+		}
+		subs = ring.Split(ranges, r.Partitioner, target)
 	}
-	target := opt.Splits
-	if target <= 0 {
-		target = DefaultSplitsPerHost * len(r.Hosts)
-	}
-	subs := ring.Split(ranges, r.Partitioner, target)
 	hosts := map[string]bool{}
 	for _, s := range subs {
 		for _, h := range s.Replicas {
 			hosts[h] = true
 		}
 	}
-	scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: funcs, Ranges: subs,
-		RingRanges: len(ranges), Hosts: len(hosts)}
-	return &MergeAggregate{Child: scan, Outputs: outputs, Funcs: funcs}, nil
+	// A bare COUNT(*) runs on the replicas: one count per sub-range, summed here.
+	if funcs, outputs, ok := countOnly(sel); ok {
+		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: funcs, Ranges: subs,
+			RingRanges: len(ranges), Hosts: len(hosts)}
+		return &MergeAggregate{Child: scan, Outputs: outputs, Funcs: funcs}, nil
+	}
+	return planScan(sel, table, r, subs, len(ranges), len(hosts))
 }
 
-// countOnly accepts the statements this version runs: a select list of count(*) / count(1), without
-// WHERE, GROUP BY, ORDER BY or DISTINCT.
-func countOnly(sel *parser.Select) ([]AggFunc, []OutputColumn, error) {
-	switch {
-	case sel.Where != nil:
-		return nil, nil, fmt.Errorf("WHERE is %w yet: cqlscan counts whole tables for now", ErrUnsupported)
-	case len(sel.GroupBy) > 0 || sel.Having != nil:
-		return nil, nil, fmt.Errorf("GROUP BY and HAVING are %w yet", ErrUnsupported)
-	case len(sel.OrderBy) > 0:
-		return nil, nil, fmt.Errorf("ORDER BY is %w yet", ErrUnsupported)
-	case sel.Distinct:
-		return nil, nil, fmt.Errorf("SELECT DISTINCT is %w yet", ErrUnsupported)
+// countOnly reports whether the statement is a select list of count(*) / count(1) alone, with no
+// WHERE, GROUP BY, HAVING, ORDER BY or DISTINCT: what replicas can count for us.
+func countOnly(sel *parser.Select) ([]AggFunc, []OutputColumn, bool) {
+	if sel.Where != nil || len(sel.GroupBy) > 0 || sel.Having != nil || len(sel.OrderBy) > 0 || sel.Distinct {
+		return nil, nil, false
 	}
 	var funcs []AggFunc
 	var outs []OutputColumn
 	for _, e := range sel.Exprs {
 		if !isCountAll(e.Expr) {
-			return nil, nil, fmt.Errorf("selecting %s is %w yet: only COUNT(*) and COUNT(1) run in this version",
-				e.Expr, ErrUnsupported)
+			return nil, nil, false
 		}
 		name := e.Alias
 		if name == "" {
@@ -90,7 +91,7 @@ func countOnly(sel *parser.Select) ([]AggFunc, []OutputColumn, error) {
 		funcs = append(funcs, AggCount)
 		outs = append(outs, OutputColumn{Name: name, Type: "bigint"})
 	}
-	return funcs, outs, nil
+	return funcs, outs, true
 }
 
 func isCountAll(e parser.Expr) bool {

@@ -15,6 +15,7 @@ import (
 	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/ring"
 )
 
 // Cluster is what a session needs from its connection.
@@ -75,6 +76,13 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 		}
 		s.Keyspace = st.Keyspace
 		return nil
+	case *parser.Explain:
+		plan, err := planner.Plan(ctx, st.Select, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits})
+		if err != nil {
+			return &StatementError{text, err}
+		}
+		_, err = io.WriteString(s.Out, planner.Format(plan))
+		return err
 	case *parser.Select:
 		res, err := s.runSelect(ctx, st)
 		if err != nil {
@@ -82,16 +90,21 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 		}
 		return res.Write(s.Out, s.Format)
 	case *parser.Passthrough:
-		cols, rows, err := s.Cluster.Exec(ctx, st.Text, s.Keyspace)
-		if err != nil {
-			return &StatementError{text, err}
-		}
-		if len(cols) == 0 {
-			return nil
-		}
-		return (&Result{Columns: cols, Rows: rows}).Write(s.Out, s.Format)
+		return s.passThrough(ctx, st.Text)
 	}
 	return &StatementError{text, fmt.Errorf("unexpected statement %T", st)}
+}
+
+// passThrough sends a statement to Cassandra as written and prints its rows, if any.
+func (s *Session) passThrough(ctx context.Context, text string) error {
+	cols, rows, err := s.Cluster.Exec(ctx, text, s.Keyspace)
+	if err != nil {
+		return &StatementError{text, err}
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	return (&Result{Columns: cols, Rows: rows}).Write(s.Out, s.Format)
 }
 
 func (s *Session) runSelect(ctx context.Context, sel *parser.Select) (*Result, error) {
@@ -129,23 +142,22 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select) (*Result, e
 // printPlan writes the plan tree and every sub-range with its replicas.
 func (s *Session) printPlan(plan planner.Node, names map[string]string) {
 	fmt.Fprint(s.Err, planner.Format(plan))
-	var scan *planner.RangeAggregate
+	var ranges []ring.Range
 	for n := plan; n != nil; {
-		if r, ok := n.(*planner.RangeAggregate); ok {
-			scan = r
-			break
+		switch r := n.(type) {
+		case *planner.RangeAggregate:
+			ranges = r.Ranges
+		case *planner.RangeScan:
+			ranges = r.Ranges
 		}
 		kids := n.Children()
-		if len(kids) == 0 {
+		if ranges != nil || len(kids) == 0 {
 			break
 		}
 		n = kids[0]
 	}
-	if scan == nil {
-		return
-	}
-	fmt.Fprintf(s.Err, "sub-ranges (%d, in token order):\n", len(scan.Ranges))
-	for _, r := range scan.Ranges {
+	fmt.Fprintf(s.Err, "sub-ranges (%d, in token order):\n", len(ranges))
+	for _, r := range ranges {
 		reps := make([]string, len(r.Replicas))
 		for i, id := range r.Replicas {
 			reps[i] = names[id]

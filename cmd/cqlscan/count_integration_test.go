@@ -131,7 +131,9 @@ func TestCountErrors(t *testing.T) {
 		{"unknown table", []string{"-e", "SELECT COUNT(*) FROM system.no_such_table"}, 2, "unknown table system.no_such_table"},
 		{"no keyspace", []string{"-e", "SELECT COUNT(*) FROM t"}, 2, "no keyspace specified"},
 		{"syntax error", []string{"-e", "SELECT COUNT(*) FROM"}, 2, "syntax error: unexpected end of statement at line 1, char 21"},
-		{"unsupported yet", []string{"-e", "SELECT COUNT(*) FROM system.local GROUP BY key"}, 2, "GROUP BY"},
+		{"unsupported", []string{"-e", "SELECT a FROM system.local JOIN system.peers ON a = b"}, 2, "JOIN is not supported"},
+		{"type mismatch", []string{"-e", "SELECT * FROM system_schema.tables WHERE gc_grace_seconds = 'abc'"}, 2,
+			"gc_grace_seconds is int"},
 		{"server error passes through", []string{"-e", "CREATE TABLE no_such_ks.t (id int PRIMARY KEY)"}, 2, "no_such_ks"},
 		{"bad format", []string{"--format", "xml", "-e", "SELECT COUNT(*) FROM system.local"}, 2, "unknown format"},
 	}

@@ -121,24 +121,61 @@ func nonEmpty(b []byte) []byte {
 	return b
 }
 
-// scanRows decodes up to limit rows (all of them when limit < 0) into Go values.
+// scanRows decodes up to limit rows (all of them when limit < 0). Each column is scanned into a
+// pointer to a pointer, so that NULL comes back as nil rather than as a zero value; a tuple column,
+// which gocql spreads over one destination per element, comes back as one []any.
 func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
-	if limit == 0 || len(iter.Columns()) == 0 {
+	cols := iter.Columns()
+	if limit == 0 || len(cols) == 0 {
 		return nil, nil
 	}
-	rd, err := iter.RowData()
-	if err != nil {
-		return nil, err
+	var dest []any
+	width := make([]int, len(cols)) // destinations per column: 1, or a tuple's element count
+	for i, c := range cols {
+		if tt, ok := c.TypeInfo.(gocql.TupleTypeInfo); ok {
+			for _, e := range tt.Elems {
+				dest = append(dest, reflect.New(reflect.PointerTo(reflect.TypeOf(e.Zero()))).Interface())
+			}
+			width[i] = len(tt.Elems)
+			continue
+		}
+		dest = append(dest, reflect.New(reflect.PointerTo(reflect.TypeOf(c.TypeInfo.Zero()))).Interface())
+		width[i] = 1
 	}
 	var rows []executor.Row
-	for i := 0; (limit < 0 || i < limit) && iter.Scan(rd.Values...); i++ {
-		row := make(executor.Row, len(rd.Values))
-		for j, p := range rd.Values {
-			row[j] = reflect.ValueOf(p).Elem().Interface()
+	for i := 0; (limit < 0 || i < limit) && iter.Scan(dest...); i++ {
+		row := make(executor.Row, len(cols))
+		d := 0
+		for j, w := range width {
+			if w == 1 && !isTuple(cols[j]) {
+				row[j] = deref(dest[d])
+				d++
+				continue
+			}
+			tuple := make([]any, w)
+			for k := range tuple {
+				tuple[k] = deref(dest[d])
+				d++
+			}
+			row[j] = tuple
 		}
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+func isTuple(c gocql.ColumnInfo) bool {
+	_, ok := c.TypeInfo.(gocql.TupleTypeInfo)
+	return ok
+}
+
+// deref turns a **T destination into the T it holds, or nil for NULL.
+func deref(p any) any {
+	inner := reflect.ValueOf(p).Elem()
+	if inner.IsNil() {
+		return nil
+	}
+	return inner.Elem().Interface()
 }
 
 // Exec runs a statement on any host and returns its column names and rows (all pages). It is used

@@ -61,7 +61,8 @@ func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table,
 }
 
 // Ring implements planner.Catalog: it reads system.local and system.peers_v2 (system.peers on
-// clusters before 4.0) from one host, so that both describe the same view of the ring.
+// clusters before 4.0) from one host, so that both describe the same view of the ring. That host
+// comes first in the ring's Hosts.
 func (c *Conn) Ring(ctx context.Context) (*ring.Ring, error) {
 	var via *gocql.HostInfo
 	for _, h := range c.s.GetHosts() {

@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// ErrLocalStrategy is returned for keyspaces whose data is local to each node (system,
+// system_schema, …): they have no replicated token ring, and are read from a single node.
+var ErrLocalStrategy = fmt.Errorf("keyspace uses LocalStrategy: its data is node-local, with no token ring to scan")
+
 // Host is a node of the ring as the system tables describe it.
 type Host struct {
 	// ID is the node's host_id, the identifier drivers route by.
@@ -115,7 +119,7 @@ func (r *Ring) replicas(i int, rep Replication) ([]string, error) {
 	case NetworkTopologyStrategy:
 		return r.ntsReplicas(i, rep.DCFactors), nil
 	case LocalStrategy:
-		return nil, fmt.Errorf("ring: keyspaces with LocalStrategy hold node-local data and have no token ring to scan")
+		return nil, ErrLocalStrategy
 	}
 	return nil, fmt.Errorf("ring: unsupported replication strategy %q", rep.Class)
 }

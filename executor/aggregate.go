@@ -1,0 +1,271 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+
+	"gopkg.in/inf.v0"
+
+	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/expr"
+	"github.com/cqlscan/cqlscan/planner/types"
+)
+
+// aggIter groups its input in a hash table and emits one row per group: the group values, then the
+// aggregates. Memory grows with the number of groups (and distinct values under COUNT(DISTINCT)),
+// not with the rows read.
+type aggIter struct {
+	child Iter
+	node  *planner.HashAggregate
+	out   []Row
+	done  bool
+}
+
+type group struct {
+	vals []any
+	accs []accumulator
+}
+
+func (it *aggIter) fill(ctx context.Context) error {
+	groups := map[string]*group{}
+	var order []*group
+	keyVals := make([]any, len(it.node.Groups))
+	for {
+		row, err := it.child.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		for i, g := range it.node.Groups {
+			if keyVals[i], err = g.Eval(row); err != nil {
+				return err
+			}
+		}
+		k := types.Key(keyVals...)
+		gr := groups[k]
+		if gr == nil {
+			gr = &group{vals: append([]any(nil), keyVals...), accs: newAccumulators(it.node.Aggs)}
+			groups[k] = gr
+			order = append(order, gr)
+		}
+		for i, a := range it.node.Aggs {
+			var v any = true // count(*) counts every row
+			if !a.Star {
+				if v, err = a.Arg.Eval(row); err != nil {
+					return err
+				}
+			}
+			if err := gr.accs[i].add(v); err != nil {
+				return fmt.Errorf("%s: %w", a, err)
+			}
+		}
+	}
+	if len(it.node.Groups) == 0 && len(order) == 0 {
+		order = append(order, &group{accs: newAccumulators(it.node.Aggs)})
+	}
+	for _, gr := range order {
+		row := make(Row, 0, len(gr.vals)+len(gr.accs))
+		row = append(row, gr.vals...)
+		for _, a := range gr.accs {
+			row = append(row, a.result())
+		}
+		it.out = append(it.out, row)
+	}
+	it.done = true
+	return nil
+}
+
+func (it *aggIter) Next(ctx context.Context) (Row, error) {
+	if !it.done {
+		if err := it.fill(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(it.out) == 0 {
+		return nil, io.EOF
+	}
+	r := it.out[0]
+	it.out = it.out[1:]
+	return r, nil
+}
+
+func (it *aggIter) Close() error { return it.child.Close() }
+
+// accumulator folds the non-NULL values of one aggregate in one group.
+type accumulator interface {
+	add(v any) error
+	result() any
+}
+
+func newAccumulators(aggs []planner.Aggregate) []accumulator {
+	out := make([]accumulator, len(aggs))
+	for i, a := range aggs {
+		var acc accumulator
+		switch a.Func {
+		case "count":
+			acc = &countAcc{}
+		case "sum":
+			acc = &sumAcc{t: a.T}
+		case "avg":
+			acc = &avgAcc{sum: sumAcc{t: a.T}}
+		case "min":
+			acc = &extremeAcc{t: a.T, want: -1}
+		case "max":
+			acc = &extremeAcc{t: a.T, want: 1}
+		}
+		if a.Distinct {
+			acc = &distinctAcc{inner: acc, seen: map[string]bool{}}
+		}
+		out[i] = acc
+	}
+	return out
+}
+
+type countAcc struct{ n int64 }
+
+func (c *countAcc) add(v any) error {
+	if v != nil {
+		c.n++
+	}
+	return nil
+}
+func (c *countAcc) result() any { return c.n }
+
+// distinctAcc feeds each distinct non-NULL value to its inner accumulator once.
+type distinctAcc struct {
+	inner accumulator
+	seen  map[string]bool
+}
+
+func (d *distinctAcc) add(v any) error {
+	if v == nil {
+		return nil
+	}
+	k := types.Key(v)
+	if d.seen[k] {
+		return nil
+	}
+	d.seen[k] = true
+	return d.inner.add(v)
+}
+func (d *distinctAcc) result() any { return d.inner.result() }
+
+// sumAcc adds in the result type: int64 with an overflow check, float64, big.Int or inf.Dec.
+type sumAcc struct {
+	t   types.Type
+	any bool
+	i   int64
+	f   float64
+	b   *big.Int
+	d   *inf.Dec
+}
+
+func (s *sumAcc) add(v any) error {
+	if v == nil {
+		return nil
+	}
+	s.any = true
+	switch s.t.Kind {
+	case types.Double:
+		s.f += toFloat64(v)
+	case types.Varint:
+		if s.b == nil {
+			s.b = new(big.Int)
+		}
+		s.b.Add(s.b, v.(*big.Int))
+	case types.Decimal:
+		if s.d == nil {
+			s.d = new(inf.Dec)
+		}
+		s.d.Add(s.d, v.(*inf.Dec))
+	default:
+		x := v.(int64)
+		if (x > 0 && s.i > math.MaxInt64-x) || (x < 0 && s.i < math.MinInt64-x) {
+			return fmt.Errorf("sum overflows bigint")
+		}
+		s.i += x
+	}
+	return nil
+}
+
+func (s *sumAcc) result() any {
+	if !s.any {
+		return nil
+	}
+	switch s.t.Kind {
+	case types.Double:
+		return s.f
+	case types.Varint:
+		return s.b
+	case types.Decimal:
+		return s.d
+	}
+	return s.i
+}
+
+// avgAcc is sum / count in the result type; on integers that is integer division, as in Cassandra.
+type avgAcc struct {
+	sum sumAcc
+	n   int64
+}
+
+func (a *avgAcc) add(v any) error {
+	if v == nil {
+		return nil
+	}
+	a.n++
+	return a.sum.add(v)
+}
+
+func (a *avgAcc) result() any {
+	if a.n == 0 {
+		return nil
+	}
+	v, err := expr.Apply("/", a.sum.t, a.sum.result(), countIn(a.sum.t, a.n))
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+func countIn(t types.Type, n int64) any {
+	switch t.Kind {
+	case types.Double:
+		return float64(n)
+	case types.Varint:
+		return big.NewInt(n)
+	case types.Decimal:
+		return inf.NewDec(n, 0)
+	}
+	return n
+}
+
+func toFloat64(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	}
+	return math.NaN()
+}
+
+// extremeAcc keeps the minimum (want -1) or maximum (want 1) value.
+type extremeAcc struct {
+	t    types.Type
+	want int
+	best any
+}
+
+func (e *extremeAcc) add(v any) error {
+	if v != nil && (e.best == nil || types.Compare(e.t, v, e.best)*e.want > 0) {
+		e.best = v
+	}
+	return nil
+}
+func (e *extremeAcc) result() any { return e.best }

@@ -1,0 +1,129 @@
+package executor
+
+import (
+	"context"
+	"io"
+
+	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/expr"
+	"github.com/cqlscan/cqlscan/planner/types"
+)
+
+// filterIter passes on the rows for which the condition is true.
+type filterIter struct {
+	child Iter
+	cond  expr.Expr
+}
+
+func (it *filterIter) Next(ctx context.Context) (Row, error) {
+	for {
+		row, err := it.child.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := it.cond.Eval(row)
+		if err != nil {
+			return nil, err
+		}
+		if v == true {
+			return row, nil
+		}
+	}
+}
+
+func (it *filterIter) Close() error { return it.child.Close() }
+
+// projectIter computes output expressions.
+type projectIter struct {
+	child Iter
+	exprs []expr.Expr
+}
+
+func (it *projectIter) Next(ctx context.Context) (Row, error) {
+	row, err := it.child.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(Row, len(it.exprs))
+	for i, e := range it.exprs {
+		if out[i], err = e.Eval(row); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (it *projectIter) Close() error { return it.child.Close() }
+
+// distinctIter drops rows it has already passed on. Its memory grows with the distinct rows.
+type distinctIter struct {
+	child Iter
+	seen  map[string]bool
+}
+
+func (it *distinctIter) Next(ctx context.Context) (Row, error) {
+	for {
+		row, err := it.child.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		k := types.Key(row...)
+		if !it.seen[k] {
+			it.seen[k] = true
+			return row, nil
+		}
+	}
+}
+
+func (it *distinctIter) Close() error { return it.child.Close() }
+
+// limitIter passes on n rows, then closes its input so that the scans under it stop at once.
+type limitIter struct {
+	child Iter
+	left  int64
+}
+
+func (it *limitIter) Next(ctx context.Context) (Row, error) {
+	if it.left <= 0 {
+		it.child.Close()
+		return nil, io.EOF
+	}
+	row, err := it.child.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	it.left--
+	if it.left == 0 {
+		it.child.Close()
+	}
+	return row, nil
+}
+
+func (it *limitIter) Close() error { return it.child.Close() }
+
+// buildOperator returns the iterator of a client-side operator node, or nil.
+func (e *Executor) buildOperator(node planner.Node) (Iter, error) {
+	switch n := node.(type) {
+	case *planner.RangeScan:
+		return &scanIter{node: n, ex: e}, nil
+	case *planner.Filter:
+		child, err := e.Build(n.Child)
+		return &filterIter{child: child, cond: n.Cond}, err
+	case *planner.Project:
+		child, err := e.Build(n.Child)
+		return &projectIter{child: child, exprs: n.Exprs}, err
+	case *planner.Distinct:
+		child, err := e.Build(n.Child)
+		return &distinctIter{child: child, seen: map[string]bool{}}, err
+	case *planner.Limit:
+		child, err := e.Build(n.Child)
+		return &limitIter{child: child, left: n.N}, err
+	case *planner.Sort:
+		child, err := e.Build(n.Child)
+		return &sortIter{child: child, keys: n.Keys, limit: n.Limit}, err
+	case *planner.HashAggregate:
+		child, err := e.Build(n.Child)
+		return &aggIter{child: child, node: n}, err
+	}
+	return nil, nil
+}

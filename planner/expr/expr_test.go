@@ -1,0 +1,82 @@
+package expr
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/cqlscan/cqlscan/planner/types"
+)
+
+var (
+	intT = types.Of(types.Int)
+	a    = &Col{Index: 0, Name: "a", T: intT}
+	b    = &Col{Index: 1, Name: "b", T: intT}
+	one  = &Const{Value: int64(1), T: intT, Text: "1"}
+)
+
+func TestThreeValuedLogic(t *testing.T) {
+	// NOT (a = 1 OR b IN (1, 2)) is unknown when b is NULL and a != 1, so a filter drops the row.
+	e := &Not{&Or{&Compare{"=", a, one}, &In{b, []Expr{one, &Const{Value: int64(2), T: intT}}}}}
+	cases := []struct {
+		row  []any
+		want any
+	}{
+		{[]any{int64(1), nil}, false},
+		{[]any{int64(5), nil}, nil},
+		{[]any{int64(5), int64(2)}, false},
+		{[]any{int64(5), int64(7)}, true},
+		{[]any{nil, int64(7)}, nil},
+	}
+	for _, c := range cases {
+		got, err := e.Eval(c.row)
+		if err != nil || got != c.want {
+			t.Errorf("%s on %v = %v, %v; want %v", e, c.row, got, err, c.want)
+		}
+	}
+	and := &And{&Compare{"=", a, one}, &IsNull{X: b}}
+	if got, _ := and.Eval([]any{int64(2), nil}); got != false {
+		t.Errorf("false AND true = %v", got)
+	}
+	if got, _ := (&And{&Compare{"=", a, one}, &Compare{"=", b, one}}).Eval([]any{int64(1), nil}); got != nil {
+		t.Errorf("true AND unknown = %v", got)
+	}
+	if got, _ := (&In{a, []Expr{one, &Const{T: intT}}}).Eval([]any{int64(3)}); got != nil {
+		t.Errorf("3 IN (1, NULL) = %v, want unknown", got)
+	}
+}
+
+func TestLike(t *testing.T) {
+	for _, c := range []struct {
+		s, p string
+		want bool
+	}{{"abc", "ab%", true}, {"abc", "%c", true}, {"abc", "a_c", true}, {"abc", "A%", false},
+		{"", "%", true}, {"abc", "%b%b%", false}, {"abcb", "%b%b", true}, {"héllo", "h_llo", true}} {
+		if got := likeMatch(c.s, c.p); got != c.want {
+			t.Errorf("%q LIKE %q = %v", c.s, c.p, got)
+		}
+	}
+}
+
+func TestArith(t *testing.T) {
+	dbl := types.Of(types.Double)
+	rt, _ := ArithType("*", intT, dbl)
+	if rt.Kind != types.Double {
+		t.Fatalf("int * double is %s", rt)
+	}
+	e := &Arith{"+", &Arith{"*", &Neg{a}, &Const{Value: 1.5, T: dbl}, dbl}, one, dbl}
+	if got, err := e.Eval([]any{int64(4)}); err != nil || got != -5.0 {
+		t.Fatalf("-a * 1.5 + 1 with a=4 = %v, %v", got, err)
+	}
+	if got, _ := (&Arith{"/", a, &Const{Value: int64(2), T: intT}, types.Of(types.BigInt)}).Eval([]any{int64(-7)}); got != int64(-3) {
+		t.Fatalf("-7 / 2 = %v, want -3 (truncation)", got)
+	}
+	if _, err := (&Arith{"/", a, b, types.Of(types.BigInt)}).Eval([]any{int64(1), int64(0)}); !errors.Is(err, ErrDivisionByZero) {
+		t.Fatalf("1 / 0: %v", err)
+	}
+	if got, _ := e.Eval([]any{nil}); got != nil {
+		t.Fatalf("NULL arithmetic = %v", got)
+	}
+	if _, err := ArithType("+", types.Of(types.Text), intT); err == nil {
+		t.Fatal("text + int accepted")
+	}
+}
