@@ -1,0 +1,135 @@
+// Package sqltest checks cqlscan's SQL engine against SQLite: the same generated rows go into a real
+// Cassandra table and an SQLite table, the same queries run on both, and the answers must agree.
+package sqltest
+
+import "fmt"
+
+// Schemas of the two tables, in CQL and in SQLite.
+var (
+	cqlT1 = `CREATE TABLE %s.t1 (pk int, ck int, grp text, n int, big bigint, f double, s text, flag boolean,
+		PRIMARY KEY (pk, ck))`
+	sqliteT1 = `CREATE TABLE t1 (pk INTEGER, ck INTEGER, grp TEXT, n INTEGER, big INTEGER, f REAL, s TEXT, flag BOOLEAN)`
+	cqlT2    = `CREATE TABLE %s.t2 (a int, b text, c int, d double, e text, PRIMARY KEY ((a, b)))`
+	sqliteT2 = `CREATE TABLE t2 (a INTEGER, b TEXT, c INTEGER, d REAL, e TEXT)`
+)
+
+const (
+	t1Rows = 100000
+	t2Rows = 20000
+)
+
+// t1Row generates row i of t1: ~33 rows per partition, skewed groups, NULLs in every regular column,
+// empty and non-ASCII strings. A nil value is NULL.
+func t1Row(i int) []any {
+	var grp any
+	switch r := (i * 7919) % 100; {
+	case i%17 == 0:
+		grp = nil
+	case r < 50:
+		grp = "a"
+	case r < 80:
+		grp = "b"
+	case r < 95:
+		grp = "c"
+	default:
+		grp = "d"
+	}
+	var n any = (i*31)%1000 - 500
+	if i%7 == 0 {
+		n = nil
+	}
+	var f any = float64(i%1000)/7 - 50
+	if i%11 == 0 {
+		f = nil
+	}
+	var s any = fmt.Sprintf("s%03d", i%500)
+	switch {
+	case i%13 == 0:
+		s = nil
+	case i%97 == 0:
+		s = ""
+	case i%89 == 0:
+		s = fmt.Sprintf("é%d", i%5)
+	}
+	var flag any = i%3 == 0
+	if i%19 == 0 {
+		flag = nil
+	}
+	return []any{i % 3000, i / 3000, grp, n, int64(i) * int64(i), f, s, flag}
+}
+
+// t2Row generates row i of t2: single-row partitions under a composite key.
+func t2Row(i int) []any {
+	var c any = i % 7
+	if i%5 == 0 {
+		c = nil
+	}
+	var e any = string(rune('a' + i%26))
+	if i%23 == 0 {
+		e = nil
+	}
+	return []any{i % 50, fmt.Sprint(i), c, float64(i%313) * 0.25, e}
+}
+
+// query is one question for both engines. sqlite, when set, is SQLite's spelling of the same
+// question (for AVG of integers, which CQL answers in the integer type). ordered says the
+// result's row order is defined by the query; otherwise rows are compared as multisets.
+type query struct {
+	cql     string
+	sqlite  string
+	ordered bool
+}
+
+var queries = []query{
+	{cql: "SELECT COUNT(*) FROM t1"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE n > 0"},
+	{cql: "SELECT COUNT(n), COUNT(f), COUNT(s), COUNT(flag), COUNT(grp) FROM t1"},
+	{cql: "SELECT grp, COUNT(*) FROM t1 GROUP BY grp"},
+	{cql: "SELECT grp, COUNT(*), SUM(n), MIN(n), MAX(n) FROM t1 GROUP BY grp"},
+	{cql: "SELECT grp, AVG(f), SUM(f) FROM t1 GROUP BY grp"},
+	{cql: "SELECT COUNT(DISTINCT s) FROM t1"},
+	{cql: "SELECT COUNT(DISTINCT grp), COUNT(DISTINCT n), COUNT(DISTINCT f) FROM t1"},
+	{cql: "SELECT SUM(big), MIN(big), MAX(big) FROM t1"},
+	{cql: "SELECT pk, ck FROM t1 WHERE n BETWEEN 10 AND 20 ORDER BY pk, ck", ordered: true},
+	{cql: "SELECT pk, ck, n FROM t1 WHERE n NOT BETWEEN -490 AND 490 ORDER BY pk, ck", ordered: true},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE NOT (n = 1 OR f IS NULL)"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE NOT (n = 1 OR s IN ('s001', 's002'))"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE n IN (1, 2, 3, -500)"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE n NOT IN (1, 2, 3)"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE s LIKE 's00%'"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE s LIKE '%9'"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE s LIKE 's_1%' OR s LIKE 'é%'"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE s = ''"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE s IS NULL"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE grp IS NOT NULL AND flag = true"},
+	{cql: "SELECT s, COUNT(*) AS c FROM t1 GROUP BY s HAVING c > 200 ORDER BY s", ordered: true},
+	{cql: "SELECT grp, flag, COUNT(*) FROM t1 GROUP BY grp, flag"},
+	{cql: "SELECT n % 10 AS m, COUNT(*) FROM t1 GROUP BY m ORDER BY m", ordered: true},
+	{cql: "SELECT pk, ck, f * 2 + n AS x FROM t1 WHERE f * 2 + n > 400 ORDER BY x DESC, pk, ck LIMIT 20", ordered: true},
+	{cql: "SELECT pk, -n AS neg FROM t1 WHERE pk < 3 ORDER BY neg, pk, ck", ordered: true},
+	{cql: "SELECT DISTINCT grp FROM t1"},
+	{cql: "SELECT DISTINCT grp, flag FROM t1 ORDER BY grp, flag", ordered: true},
+	{cql: "SELECT DISTINCT pk FROM t1 WHERE n > 490 ORDER BY pk", ordered: true},
+	{cql: "SELECT pk, ck FROM t1 ORDER BY f DESC, pk, ck LIMIT 15", ordered: true},
+	{cql: "SELECT pk, ck, f FROM t1 ORDER BY f, pk, ck LIMIT 15", ordered: true},
+	{cql: "SELECT pk, ck, s FROM t1 ORDER BY s DESC, pk, ck LIMIT 25", ordered: true},
+	{cql: "SELECT grp, COUNT(*) AS c FROM t1 GROUP BY grp ORDER BY c DESC LIMIT 2", ordered: true},
+	{cql: "SELECT grp, SUM(n) AS total FROM t1 WHERE flag = false GROUP BY grp HAVING total < 0 ORDER BY grp", ordered: true},
+	{cql: "SELECT MIN(s), MAX(s) FROM t1"},
+	{cql: "SELECT MIN(f), MAX(f), SUM(f) FROM t1 WHERE pk > 100"},
+	{cql: "SELECT SUM(n), AVG(f), MIN(s), COUNT(*) FROM t1 WHERE pk = -1"},
+	{cql: "SELECT pk, COUNT(*) FROM t1 GROUP BY pk HAVING COUNT(*) > 33 ORDER BY pk LIMIT 10", ordered: true},
+	{cql: "SELECT n / 7, COUNT(*) FROM t1 WHERE n IS NOT NULL GROUP BY n / 7 ORDER BY n / 7 LIMIT 20", ordered: true},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE (n > 100 OR f < 0) AND NOT flag"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE n > 100 OR s IS NULL"},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE big > 1000000000 AND big % 2 = 0"},
+	{cql: "SELECT AVG(n) FROM t1", sqlite: "SELECT SUM(n) / COUNT(n) FROM t1"},
+	{cql: "SELECT grp, AVG(n) FROM t1 GROUP BY grp", sqlite: "SELECT grp, SUM(n) / COUNT(n) FROM t1 GROUP BY grp"},
+	{cql: "SELECT flag, COUNT(*), SUM(f) FROM t1 WHERE grp IN ('a', 'd') GROUP BY flag ORDER BY flag", ordered: true},
+	{cql: "SELECT a, COUNT(*), AVG(d) FROM t2 GROUP BY a ORDER BY a", ordered: true},
+	{cql: "SELECT COUNT(*) FROM t2 WHERE b LIKE '1%' AND c IS NULL"},
+	{cql: "SELECT c, COUNT(DISTINCT a) FROM t2 GROUP BY c ORDER BY c", ordered: true},
+	{cql: "SELECT a, b FROM t2 WHERE e > 'm' ORDER BY e, a, b LIMIT 30", ordered: true},
+	{cql: "SELECT e, MAX(d), MIN(b) FROM t2 WHERE a BETWEEN 10 AND 20 GROUP BY e"},
+	{cql: "SELECT * FROM t2 WHERE a = 7 AND c = 3"},
+}
