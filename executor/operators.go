@@ -101,6 +101,34 @@ func (it *limitIter) Next(ctx context.Context) (Row, error) {
 
 func (it *limitIter) Close() error { return it.child.Close() }
 
+// partitionLimitIter passes on at most n rows of each partition.
+type partitionLimitIter struct {
+	child Iter
+	n     int64
+	keys  []int
+	seen  map[string]int64
+}
+
+func (it *partitionLimitIter) Next(ctx context.Context) (Row, error) {
+	vals := make([]any, len(it.keys))
+	for {
+		row, err := it.child.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range it.keys {
+			vals[i] = row[k]
+		}
+		key := types.Key(vals...)
+		if it.seen[key] < it.n {
+			it.seen[key]++
+			return row, nil
+		}
+	}
+}
+
+func (it *partitionLimitIter) Close() error { return it.child.Close() }
+
 // buildOperator returns the iterator of a client-side operator node, or nil.
 func (e *Executor) buildOperator(node planner.Node) (Iter, error) {
 	switch n := node.(type) {
@@ -121,6 +149,9 @@ func (e *Executor) buildOperator(node planner.Node) (Iter, error) {
 	case *planner.Sort:
 		child, err := e.Build(n.Child)
 		return &sortIter{child: child, keys: n.Keys, limit: n.Limit}, err
+	case *planner.PartitionLimit:
+		child, err := e.Build(n.Child)
+		return &partitionLimitIter{child: child, n: n.N, keys: n.Keys, seen: map[string]int64{}}, err
 	case *planner.HashAggregate:
 		child, err := e.Build(n.Child)
 		return &aggIter{child: child, node: n}, err

@@ -22,6 +22,10 @@ type Select struct {
 	Having   Expr
 	OrderBy  []OrderItem
 	Limit    *int64
+	// PerPartitionLimit keeps at most this many rows of each partition (after WHERE).
+	PerPartitionLimit *int64
+	// AllowFiltering is accepted for cqlsh compatibility; cqlscan filters on the client anyway.
+	AllowFiltering bool
 }
 
 // SelectExpr is one item of the select list: an expression and its optional alias.
@@ -128,6 +132,49 @@ type IsNull struct {
 	Not bool
 }
 
+// Contains is x CONTAINS v (an element of a list or set, a value of a map) or x CONTAINS KEY v.
+type Contains struct {
+	X, Value Expr
+	Key      bool
+}
+
+// Index is element access: m['k'] on a map, l[0] on a list.
+type Index struct{ X, Key Expr }
+
+// Collection is a collection literal: {1, 2} (set), [1, 2] (list), {'a': 1} (map, Elems alternate
+// keys and values).
+type Collection struct {
+	Kind  string // "set", "list" or "map"
+	Elems []Expr
+}
+
+func (*Contains) expr()   {}
+func (*Index) expr()      {}
+func (*Collection) expr() {}
+
+func (c *Contains) String() string {
+	if c.Key {
+		return paren(c.X) + " CONTAINS KEY " + paren(c.Value)
+	}
+	return paren(c.X) + " CONTAINS " + paren(c.Value)
+}
+
+func (i *Index) String() string { return paren(i.X) + "[" + i.Key.String() + "]" }
+
+func (c *Collection) String() string {
+	switch c.Kind {
+	case "list":
+		return "[" + joinExprs(c.Elems) + "]"
+	case "map":
+		parts := make([]string, 0, len(c.Elems)/2)
+		for i := 0; i+1 < len(c.Elems); i += 2 {
+			parts = append(parts, c.Elems[i].String()+": "+c.Elems[i+1].String())
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return "{" + joinExprs(c.Elems) + "}"
+}
+
 func (*ColumnRef) expr() {}
 func (*Star) expr()      {}
 func (*FuncCall) expr()  {}
@@ -192,8 +239,14 @@ func (s *Select) String() string {
 			b.WriteString(" DESC")
 		}
 	}
+	if s.PerPartitionLimit != nil {
+		b.WriteString(" PER PARTITION LIMIT " + strconv.FormatInt(*s.PerPartitionLimit, 10))
+	}
 	if s.Limit != nil {
 		b.WriteString(" LIMIT " + strconv.FormatInt(*s.Limit, 10))
+	}
+	if s.AllowFiltering {
+		b.WriteString(" ALLOW FILTERING")
 	}
 	return b.String()
 }
@@ -263,7 +316,7 @@ func (n *IsNull) String() string {
 // paren wraps compound expressions in parentheses so that printed text re-parses to the same tree.
 func paren(e Expr) string {
 	switch e.(type) {
-	case *Binary, *Between, *In, *IsNull, *Unary:
+	case *Binary, *Between, *In, *IsNull, *Unary, *Contains:
 		return "(" + e.String() + ")"
 	}
 	return e.String()

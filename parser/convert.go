@@ -218,6 +218,9 @@ func (c *converter) funcCall(f *sqlparser.FuncExpr) (Expr, error) {
 		return nil, unsupported("a keyspace-qualified function")
 	}
 	out := &FuncCall{Name: f.Name.String(), Distinct: f.Distinct}
+	if isInternal(out.Name) {
+		return c.cqlForm(f)
+	}
 	for _, a := range f.Exprs {
 		switch a := a.(type) {
 		case *sqlparser.StarExpr:
@@ -248,4 +251,45 @@ func (c *converter) literal(v *sqlparser.SQLVal) (Expr, error) {
 		return nil, unsupported("bind marker " + string(v.Val))
 	}
 	return nil, unsupported("literal " + sqlparser.String(v))
+}
+
+func isInternal(name string) bool {
+	switch name {
+	case fnContains, fnContainsKey, fnElem, fnSet, fnList, fnMap:
+		return true
+	}
+	return false
+}
+
+// cqlForm converts the internal calls of rewriteCQLForms back into CQL's own forms.
+func (c *converter) cqlForm(f *sqlparser.FuncExpr) (Expr, error) {
+	var args []Expr
+	for _, a := range f.Exprs {
+		ae, ok := a.(*sqlparser.AliasedExpr)
+		if !ok {
+			return nil, unsupported("* inside a collection")
+		}
+		x, err := c.expr(ae.Expr)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, x)
+	}
+	switch name := f.Name.String(); name {
+	case fnContains, fnContainsKey:
+		return &Contains{X: args[0], Value: args[1], Key: name == fnContainsKey}, nil
+	case fnElem:
+		if len(args) != 2 {
+			return nil, fmt.Errorf("element access takes one key")
+		}
+		return &Index{X: args[0], Key: args[1]}, nil
+	case fnMap:
+		if len(args)%2 != 0 {
+			return nil, fmt.Errorf("a map literal needs key: value pairs")
+		}
+		return &Collection{Kind: "map", Elems: args}, nil
+	case fnList:
+		return &Collection{Kind: "list", Elems: args}, nil
+	}
+	return &Collection{Kind: "set", Elems: args}, nil
 }

@@ -145,6 +145,13 @@ func (rw *rewrite) tokenAt(off int) Token {
 }
 
 func parseSelect(toks []Token) (Statement, error) {
+	toks, tail, err := stripTail(toks)
+	if err != nil {
+		return nil, err
+	}
+	if toks, err = rewriteCQLForms(toks); err != nil {
+		return nil, err
+	}
 	rw := rewriteForSQLParser(toks)
 	st, err := sqlparser.Parse(rw.text)
 	if err != nil {
@@ -173,5 +180,6 @@ func parseSelect(toks []Token) (Statement, error) {
 	if err != nil {
 		return nil, &SyntaxError{Pos: toks[0].Pos, Msg: err.Error(), Err: err}
 	}
+	out.PerPartitionLimit, out.AllowFiltering = tail.perPartitionLimit, tail.allowFiltering
 	return out, nil
 }

@@ -42,6 +42,15 @@ func TestParseRoundTrip(t *testing.T) {
 		{"SELECT * FROM t WHERE name LIKE 'ab%'", "SELECT * FROM t WHERE name LIKE 'ab%'"},
 		{`SELECT "Fn"(x), "0"() FROM t`, `SELECT "Fn"(x), "0"() FROM t`},
 		{"explain select a from t where b > 1", "EXPLAIN SELECT a FROM t WHERE b > 1"},
+		{"SELECT * FROM ks.t WHERE tags CONTAINS 'x' AND attrs CONTAINS KEY 'k' AND attrs['k'] = 'v'",
+			"SELECT * FROM ks.t WHERE ((tags CONTAINS 'x') AND (attrs CONTAINS KEY 'k')) AND (attrs['k'] = 'v')"},
+		{"SELECT * FROM ks.t WHERE name LIKE 'ab%' AND n IN (1, 2, 3) ALLOW FILTERING",
+			"SELECT * FROM ks.t WHERE (name LIKE 'ab%') AND (n IN (1, 2, 3)) ALLOW FILTERING"},
+		{"SELECT * FROM ks.t PER PARTITION LIMIT 1", "SELECT * FROM ks.t PER PARTITION LIMIT 1"},
+		{"select * from t per partition limit 2 limit 5 allow filtering", "SELECT * FROM t PER PARTITION LIMIT 2 LIMIT 5 ALLOW FILTERING"},
+		{"SELECT * FROM t WHERE s = {1, 2} AND l = [3, -4] AND m = {'a': 1, 'b': [2]} AND e = {}",
+			"SELECT * FROM t WHERE (((s = {1, 2}) AND (l = [3, -4])) AND (m = {'a': 1, 'b': [2]})) AND (e = {})"},
+		{"SELECT l[0], m['k'] FROM t WHERE tags CONTAINS -1", "SELECT l[0], m['k'] FROM t WHERE tags CONTAINS -1"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -97,6 +106,10 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT a FROM t WHERE a = #", 1, 27, "unexpected character", false},
 		{"USE", 1, 4, "keyspace name", false},
 		{"EXPLAIN DROP TABLE t", 1, 9, "EXPLAIN takes a SELECT", false},
+		{"SELECT * FROM t PER PARTITION LIMIT x", 1, 37, "PER PARTITION LIMIT takes", false},
+		{"SELECT * FROM t WHERE s = {1, 2", 1, 27, "unclosed {", false},
+		{"SELECT * FROM t WHERE s = {1, 2]", 1, 32, "expected } to close {", false},
+		{"SELECT * FROM t WHERE 1 CONTAINS 2", 1, 25, "CONTAINS needs a column", false},
 		{"SELECT 1", 1, 9, "SELECT needs FROM", false},
 		{`SELECT "0"()`, 1, 13, "SELECT needs FROM", false},
 	}

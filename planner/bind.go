@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner/expr"
@@ -166,7 +167,7 @@ func (b *binder) bind(e parser.Expr) (expr.Expr, error) {
 		}
 		in := &expr.In{X: x}
 		for _, item := range e.List {
-			v, err := b.operand(item, x.Type(), e.X)
+			v, err := b.operand(item, x.Type(), e.X.String())
 			if err != nil {
 				return nil, err
 			}
@@ -182,6 +183,59 @@ func (b *binder) bind(e parser.Expr) (expr.Expr, error) {
 			return nil, err
 		}
 		return &expr.IsNull{X: x, Negate: e.Not}, nil
+	case *parser.Contains:
+		x, err := b.bind(e.X)
+		if err != nil {
+			return nil, err
+		}
+		t := x.Type()
+		var et types.Type
+		switch {
+		case (t.Kind == types.List || t.Kind == types.Set) && !e.Key:
+			et = t.Elems[0]
+		case t.Kind == types.Map && e.Key:
+			et = t.Elems[0]
+		case t.Kind == types.Map:
+			et = t.Elems[1]
+		default:
+			what := "CONTAINS"
+			if e.Key {
+				what = "CONTAINS KEY"
+			}
+			return nil, fmt.Errorf("%w: %s needs a collection column, %s is %s", ErrType, what, e.X, t)
+		}
+		what := "each element of " + e.X.String()
+		if t.Kind == types.Map {
+			what = map[bool]string{true: "each key", false: "each value"}[e.Key] + " of " + e.X.String()
+		}
+		v, err := b.operand(e.Value, et, what)
+		if err != nil {
+			return nil, err
+		}
+		return &expr.Contains{X: x, V: v, Key: e.Key}, nil
+	case *parser.Index:
+		x, err := b.bind(e.X)
+		if err != nil {
+			return nil, err
+		}
+		t := x.Type()
+		switch t.Kind {
+		case types.Map:
+			k, err := b.operand(e.Key, t.Elems[0], "each key of "+e.X.String())
+			if err != nil {
+				return nil, err
+			}
+			return &expr.Index{X: x, K: k, T: t.Elems[1]}, nil
+		case types.List:
+			k, err := b.operand(e.Key, types.Of(types.Int), "an index into "+e.X.String())
+			if err != nil {
+				return nil, err
+			}
+			return &expr.Index{X: x, K: k, T: t.Elems[0]}, nil
+		}
+		return nil, fmt.Errorf("%w: %s is %s; only maps and lists have elements to index", ErrType, e.X, t)
+	case *parser.Collection:
+		return nil, fmt.Errorf("a collection literal %s needs a collection column to be compared with", e)
 	case *parser.FuncCall:
 		if aggregateFuncs[e.Name] {
 			return nil, fmt.Errorf("aggregate %s is not allowed here", e)
@@ -252,7 +306,7 @@ func (b *binder) compare(op string, l, r parser.Expr) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	y, err := b.operand(r, x.Type(), l)
+	y, err := b.operand(r, x.Type(), l.String())
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +320,15 @@ func (b *binder) compare(op string, l, r parser.Expr) (expr.Expr, error) {
 }
 
 // operand binds e where a value of type t is expected: a literal becomes a t.
-func (b *binder) operand(e parser.Expr, t types.Type, other parser.Expr) (expr.Expr, error) {
+// what names the thing the value is checked against in errors ("user_id", "elements of tags").
+func (b *binder) operand(e parser.Expr, t types.Type, what string) (expr.Expr, error) {
+	if coll, isColl := e.(*parser.Collection); isColl {
+		v, err := collectionValue(t, coll)
+		if err != nil {
+			return nil, fmt.Errorf("%s is %s: %w", what, t, err)
+		}
+		return &expr.Const{Value: v, T: t, Text: coll.String()}, nil
+	}
 	lit, ok := e.(*parser.Literal)
 	if !ok {
 		if u, isNeg := e.(*parser.Unary); isNeg && u.Op == "-" {
@@ -283,9 +345,61 @@ func (b *binder) operand(e parser.Expr, t types.Type, other parser.Expr) (expr.E
 	}
 	c, err := constant(t, lit)
 	if err != nil {
-		return nil, fmt.Errorf("%s is %s: %w", other, t, err)
+		return nil, fmt.Errorf("%s is %s: %w", what, t, err)
 	}
 	return c, nil
+}
+
+// collectionValue types a collection literal as t and returns its canonical value.
+func collectionValue(t types.Type, c *parser.Collection) (any, error) {
+	elem := func(et types.Type, e parser.Expr) (any, error) {
+		switch x := e.(type) {
+		case *parser.Literal:
+			return types.FromLiteral(et, x)
+		case *parser.Collection:
+			return collectionValue(et, x)
+		case *parser.Unary:
+			if l, ok := x.X.(*parser.Literal); ok && x.Op == "-" {
+				return types.FromLiteral(et, &parser.Literal{Kind: l.Kind, Text: "-" + l.Text})
+			}
+		}
+		return nil, fmt.Errorf("%w: collection literals hold constants, not %s", ErrType, e)
+	}
+	switch {
+	case (t.Kind == types.List || t.Kind == types.Set) && c.Kind != "map",
+		t.Kind == types.Map && c.Kind == "set" && len(c.Elems) == 0: // {} is an empty map too
+		if t.Kind == types.Map {
+			return []types.MapEntry{}, nil
+		}
+		vals := make([]any, len(c.Elems))
+		for i, e := range c.Elems {
+			v, err := elem(t.Elems[0], e)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		if c.Kind == "list" && t.Kind == types.Set {
+			return nil, fmt.Errorf("%w: %s is a list literal, not a set", ErrType, c)
+		}
+		return types.Normalize(t, vals)
+	case t.Kind == types.Map && c.Kind == "map":
+		m := make([]types.MapEntry, 0, len(c.Elems)/2)
+		for i := 0; i+1 < len(c.Elems); i += 2 {
+			k, err := elem(t.Elems[0], c.Elems[i])
+			if err != nil {
+				return nil, err
+			}
+			v, err := elem(t.Elems[1], c.Elems[i+1])
+			if err != nil {
+				return nil, err
+			}
+			m = append(m, types.MapEntry{Key: k, Value: v})
+		}
+		sort.Slice(m, func(i, j int) bool { return types.Compare(t.Elems[0], m[i].Key, m[j].Key) < 0 })
+		return m, nil
+	}
+	return nil, fmt.Errorf("%w: %s is not a %s literal", ErrType, c, t)
 }
 
 func constant(t types.Type, lit *parser.Literal) (expr.Expr, error) {
@@ -437,6 +551,12 @@ func walk(e parser.Expr, fn func(parser.Expr)) {
 		}
 	case *parser.IsNull:
 		walk(e.X, fn)
+	case *parser.Contains:
+		walk(e.X, fn)
+		walk(e.Value, fn)
+	case *parser.Index:
+		walk(e.X, fn)
+		walk(e.Key, fn)
 	}
 }
 

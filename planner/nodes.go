@@ -27,7 +27,28 @@ type RangeScan struct {
 	Ranges      []ring.Range
 	RingRanges  int
 	Hosts       int
+	// PerPartitionLimit, when > 0, is sent to Cassandra: at most this many rows of each partition.
+	PerPartitionLimit int64
 }
+
+// PartitionLimit keeps at most N rows of each partition, told apart by the values at Keys (the
+// partition key). It runs on the client when a WHERE filters first; memory grows with partitions.
+type PartitionLimit struct {
+	Child Node
+	N     int64
+	Keys  []int
+}
+
+var _ Node = (*PartitionLimit)(nil)
+
+// Children implements Node.
+func (n *PartitionLimit) Children() []Node { return []Node{n.Child} }
+
+// Describe implements Node.
+func (n *PartitionLimit) Describe() string { return fmt.Sprintf("PartitionLimit %d", n.N) }
+
+// Columns implements Node.
+func (n *PartitionLimit) Columns() []OutputColumn { return n.Child.Columns() }
 
 // Filter keeps the rows for which Cond is true (not false, not unknown).
 type Filter struct {
@@ -116,8 +137,12 @@ func (n *RangeScan) Describe() string {
 	for i, c := range n.Selectors {
 		cols[i] = c.CQL
 	}
-	return fmt.Sprintf("RangeScan %s.%s [%s]: %d sub-ranges of %d ring ranges, %d replicas, %s",
-		n.Table.Keyspace, n.Table.Name, strings.Join(cols, ", "), len(n.Ranges), n.RingRanges, n.Hosts,
+	ppl := ""
+	if n.PerPartitionLimit > 0 {
+		ppl = fmt.Sprintf(" PER PARTITION LIMIT %d", n.PerPartitionLimit)
+	}
+	return fmt.Sprintf("RangeScan %s.%s [%s]%s: %d sub-ranges of %d ring ranges, %d replicas, %s",
+		n.Table.Keyspace, n.Table.Name, strings.Join(cols, ", "), ppl, len(n.Ranges), n.RingRanges, n.Hosts,
 		replicationString(n.Table.Replication))
 }
 

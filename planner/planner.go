@@ -75,7 +75,8 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 // countOnly reports whether the statement is a select list of count(*) / count(1) alone, with no
 // WHERE, GROUP BY, HAVING, ORDER BY or DISTINCT: what replicas can count for us.
 func countOnly(sel *parser.Select) ([]AggFunc, []OutputColumn, bool) {
-	if sel.Where != nil || len(sel.GroupBy) > 0 || sel.Having != nil || len(sel.OrderBy) > 0 || sel.Distinct {
+	if sel.Where != nil || len(sel.GroupBy) > 0 || sel.Having != nil || len(sel.OrderBy) > 0 || sel.Distinct ||
+		sel.PerPartitionLimit != nil {
 		return nil, nil, false
 	}
 	var funcs []AggFunc

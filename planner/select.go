@@ -39,6 +39,21 @@ func planScan(sel *parser.Select, table *schema.Table, r *ring.Ring, subs []ring
 		}
 		node = &Filter{Child: node, Cond: cond, What: "WHERE"}
 	}
+	if ppl := sel.PerPartitionLimit; ppl != nil {
+		if sel.Where == nil {
+			scan.PerPartitionLimit = *ppl // Cassandra applies it, before anything reaches us
+		} else {
+			pl := &PartitionLimit{Child: node, N: *ppl}
+			for _, c := range table.PartitionKey() {
+				col, err := sc.column(c.Name)
+				if err != nil {
+					return nil, err
+				}
+				pl.Keys = append(pl.Keys, col.Index)
+			}
+			node = pl
+		}
+	}
 
 	items, err := expandItems(sel, table)
 	if err != nil {

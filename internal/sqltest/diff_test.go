@@ -54,7 +54,7 @@ func TestAgainstSQLite(t *testing.T) {
 	}
 	for _, q := range queries {
 		t.Run(q.cql, func(t *testing.T) {
-			got, err := runCQL(ctx, conn, q.cql)
+			got, err := runCQL(ctx, conn, keyspace, q.cql)
 			if err != nil {
 				t.Fatalf("cqlscan: %v", err)
 			}
@@ -107,13 +107,13 @@ func fill(ctx context.Context, t *testing.T, s *gocql.Session, db *sql.DB, table
 	}
 }
 
-// runCQL runs a statement through cqlscan's parser, planner and executor.
-func runCQL(ctx context.Context, conn *cluster.Conn, text string) ([][]any, error) {
+// runCQL runs a statement through cqlscan's parser, planner and executor, with ks in use.
+func runCQL(ctx context.Context, conn *cluster.Conn, ks, text string) ([][]any, error) {
 	st, err := parser.Parse(text)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := planner.Plan(ctx, st.(*parser.Select), conn, planner.Options{Keyspace: keyspace, Splits: 64})
+	plan, err := planner.Plan(ctx, st.(*parser.Select), conn, planner.Options{Keyspace: ks, Splits: 64})
 	if err != nil {
 		return nil, err
 	}
