@@ -15,6 +15,7 @@ import (
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/schema"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 var table = &schema.Table{Keyspace: "ks", Name: "T", Columns: []schema.Column{
@@ -41,6 +42,15 @@ func TestTokenRestriction(t *testing.T) {
 	}
 	if got := tableRef(table); got != `ks."T"` {
 		t.Errorf("tableRef = %s", got)
+	}
+	stmt, args := rangeStatement(`SELECT a FROM ks."T"`, table, p, ring.Range{Start: big.NewInt(1), End: p.Max},
+		[]string{"c > 3", "c < 9"}, 2)
+	want := `SELECT a FROM ks."T" WHERE token(a, b) > ? AND c > 3 AND c < 9 PER PARTITION LIMIT 2 ALLOW FILTERING`
+	if stmt != want || fmt.Sprint(args) != "[1]" {
+		t.Errorf("rangeStatement = %q %v, want %q [1]", stmt, args, want)
+	}
+	if stmt, _ := rangeStatement("SELECT a FROM t", table, p, ring.Range{Start: p.Min, End: p.Max}, []string{"c = 1"}, 0); stmt != "SELECT a FROM t WHERE c = 1 ALLOW FILTERING" {
+		t.Errorf("whole-ring statement with a restriction = %q", stmt)
 	}
 }
 
@@ -110,10 +120,10 @@ func countPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.MergeAg
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan := &planner.RangeAggregate{Table: table, Partitioner: ring.Murmur3, Aggregates: []planner.AggFunc{planner.AggCount},
+	count := []planner.PushedAgg{{Func: planner.AggCount, Arg: "*", T: types.Of(types.BigInt)}}
+	scan := &planner.RangeAggregate{Table: table, Partitioner: ring.Murmur3, Aggregates: count,
 		Ranges: ring.Split(rg, ring.Murmur3, splits)}
-	return &planner.MergeAggregate{Child: scan, Funcs: []planner.AggFunc{planner.AggCount},
-		Outputs: []planner.OutputColumn{{Name: "count", Type: "bigint"}}}
+	return &planner.MergeAggregate{Child: scan, Aggs: count, Outputs: []planner.OutputColumn{{Name: "count", Type: "bigint"}}}
 }
 
 func threeHosts() []ring.Host {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // RangeError reports a sub-range that could not be read.
@@ -96,31 +97,27 @@ func (it *rangeAggIter) runRange(ctx context.Context, r ring.Range) (Row, error)
 		return nil, err
 	}
 	defer it.ex.picker.Release(host)
-	where, args := tokenRestriction(n.Table, n.Partitioner, r)
 	cols := make([]string, len(n.Aggregates))
 	for i, a := range n.Aggregates {
-		cols[i] = string(a) + "(*)"
+		cols[i] = a.String()
 	}
-	stmt := "SELECT " + strings.Join(cols, ", ") + " FROM " + tableRef(n.Table) + where
+	stmt, args := rangeStatement("SELECT "+strings.Join(cols, ", ")+" FROM "+tableRef(n.Table), n.Table,
+		n.Partitioner, r, n.Restrictions, 0)
 	began := time.Now()
 	req := PageRequest{HostID: host, Stmt: stmt, Args: args, PageSize: it.ex.opt.FetchSize}
 	partial := make(Row, len(n.Aggregates))
-	for i := range partial {
-		partial[i] = int64(0)
-	}
 	for {
 		page, err := it.ex.q.QueryPage(ctx, req)
 		if err != nil {
 			return nil, &RangeError{Range: r, Host: it.ex.hostName(host), Err: err}
 		}
 		for _, row := range page.Rows {
-			for i := range partial {
-				v, ok := row[i].(int64)
-				if !ok {
-					return nil, &RangeError{Range: r, Host: it.ex.hostName(host),
-						Err: fmt.Errorf("%s returned %T, want bigint", cols[i], row[i])}
+			for i, a := range n.Aggregates {
+				v, err := types.Normalize(a.T, row[i])
+				if err != nil {
+					return nil, &RangeError{Range: r, Host: it.ex.hostName(host), Err: fmt.Errorf("%s: %w", cols[i], err)}
 				}
-				partial[i] = partial[i].(int64) + v
+				partial[i] = mergeValue(a, partial[i], v)
 			}
 		}
 		if page.Next == nil {
@@ -128,8 +125,32 @@ func (it *rangeAggIter) runRange(ctx context.Context, r ring.Range) (Row, error)
 		}
 		req.PageState = page.Next
 	}
-	it.ex.opt.Stats.record(it.ex.hostName(host), partial[0].(int64), time.Since(began))
+	var counted int64
+	if c, ok := partial[0].(int64); ok && n.Aggregates[0].Func == planner.AggCount {
+		counted = c
+	}
+	it.ex.opt.Stats.record(it.ex.hostName(host), counted, time.Since(began))
 	return partial, nil
+}
+
+// mergeValue folds a partial aggregate value into an accumulated one: counts add up (a missing count
+// is 0), minima and maxima compare, NULL meaning "no value yet".
+func mergeValue(a planner.PushedAgg, acc, v any) any {
+	switch {
+	case a.Func == planner.AggCount:
+		x, _ := acc.(int64)
+		y, _ := v.(int64)
+		return x + y
+	case v == nil:
+		return acc
+	case acc == nil:
+		return v
+	}
+	c := types.Compare(a.T, v, acc)
+	if (a.Func == planner.AggMin && c < 0) || (a.Func == planner.AggMax && c > 0) {
+		return v
+	}
+	return acc
 }
 
 func (it *rangeAggIter) Next(ctx context.Context) (Row, error) {
@@ -162,10 +183,10 @@ func (it *rangeAggIter) Close() error {
 	return nil
 }
 
-// mergeAggIter sums the partial rows of its child into a single row.
+// mergeAggIter folds the partial rows of its child into a single row.
 type mergeAggIter struct {
 	child Iter
-	n     int
+	aggs  []planner.PushedAgg
 	done  bool
 }
 
@@ -173,7 +194,10 @@ func (it *mergeAggIter) Next(ctx context.Context) (Row, error) {
 	if it.done {
 		return nil, io.EOF
 	}
-	sums := make([]int64, it.n)
+	out := make(Row, len(it.aggs))
+	for i, a := range it.aggs {
+		out[i] = mergeValue(a, nil, nil) // 0 for counts, NULL for min/max of nothing
+	}
 	for {
 		row, err := it.child.Next(ctx)
 		if err == io.EOF {
@@ -182,15 +206,11 @@ func (it *mergeAggIter) Next(ctx context.Context) (Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i := range sums {
-			sums[i] += row[i].(int64)
+		for i, a := range it.aggs {
+			out[i] = mergeValue(a, out[i], row[i])
 		}
 	}
 	it.done = true
-	out := make(Row, it.n)
-	for i, s := range sums {
-		out[i] = s
-	}
 	return out, nil
 }
 

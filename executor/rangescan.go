@@ -44,10 +44,7 @@ func (it *scanIter) start(ctx context.Context) {
 		sels[i] = c.CQL
 	}
 	stmt := "SELECT " + strings.Join(sels, ", ") + " FROM " + tableRef(it.node.Table)
-	ppl := ""
-	if it.node.PerPartitionLimit > 0 {
-		ppl = fmt.Sprintf(" PER PARTITION LIMIT %d", it.node.PerPartitionLimit)
-	}
+
 	var wg sync.WaitGroup
 	for w := 0; w < it.ex.opt.Concurrency; w++ {
 		wg.Add(1)
@@ -57,7 +54,7 @@ func (it *scanIter) start(ctx context.Context) {
 				if ctx.Err() != nil {
 					return
 				}
-				if err := it.scanRange(ctx, stmt, ppl, r); err != nil {
+				if err := it.scanRange(ctx, stmt, r); err != nil {
 					if ctx.Err() == nil {
 						it.fail(err)
 					}
@@ -83,15 +80,15 @@ func (it *scanIter) fail(err error) {
 }
 
 // scanRange reads every page of one sub-range from one replica.
-func (it *scanIter) scanRange(ctx context.Context, stmt, ppl string, r ring.Range) error {
+func (it *scanIter) scanRange(ctx context.Context, selectFrom string, r ring.Range) error {
 	n := it.node
 	host, err := it.ex.picker.Acquire(ctx, r.Replicas)
 	if err != nil {
 		return err
 	}
 	defer it.ex.picker.Release(host)
-	where, args := tokenRestriction(n.Table, n.Partitioner, r)
-	req := PageRequest{HostID: host, Stmt: stmt + where + ppl, Args: args, PageSize: it.ex.opt.FetchSize}
+	stmt, args := rangeStatement(selectFrom, n.Table, n.Partitioner, r, n.Restrictions, n.PerPartitionLimit)
+	req := PageRequest{HostID: host, Stmt: stmt, Args: args, PageSize: it.ex.opt.FetchSize}
 	began := time.Now()
 	var rows int64
 	for {

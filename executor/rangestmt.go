@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cqlscan/cqlscan/parser"
@@ -36,4 +37,28 @@ func tokenRestriction(t *schema.Table, p *ring.Partitioner, r ring.Range) (strin
 
 func tableRef(t *schema.Table) string {
 	return parser.QuoteIdent(t.Keyspace) + "." + parser.QuoteIdent(t.Name)
+}
+
+// rangeStatement completes a range query: SELECT … FROM t, then the token bounds of r, the
+// restrictions Cassandra applies itself, PER PARTITION LIMIT when ppl > 0, and ALLOW FILTERING when
+// anything was restricted, in the order CQL wants them.
+func rangeStatement(selectFrom string, t *schema.Table, p *ring.Partitioner, r ring.Range, restrictions []string, ppl int64) (string, []any) {
+	where, args := tokenRestriction(t, p, r)
+	var b strings.Builder
+	b.WriteString(selectFrom + where)
+	if len(restrictions) > 0 {
+		if where == "" {
+			b.WriteString(" WHERE ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(strings.Join(restrictions, " AND "))
+	}
+	if ppl > 0 {
+		fmt.Fprintf(&b, " PER PARTITION LIMIT %d", ppl)
+	}
+	if len(restrictions) > 0 {
+		b.WriteString(" ALLOW FILTERING")
+	}
+	return b.String(), args
 }

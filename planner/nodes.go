@@ -29,6 +29,8 @@ type RangeScan struct {
 	Hosts       int
 	// PerPartitionLimit, when > 0, is sent to Cassandra: at most this many rows of each partition.
 	PerPartitionLimit int64
+	// Restrictions are CQL terms Cassandra applies itself, with ALLOW FILTERING.
+	Restrictions []string
 }
 
 // PartitionLimit keeps at most N rows of each partition, told apart by the values at Keys (the
@@ -138,8 +140,14 @@ func (n *RangeScan) Describe() string {
 		cols[i] = c.CQL
 	}
 	ppl := ""
+	if len(n.Restrictions) > 0 {
+		ppl = " WHERE " + strings.Join(n.Restrictions, " AND ")
+	}
 	if n.PerPartitionLimit > 0 {
-		ppl = fmt.Sprintf(" PER PARTITION LIMIT %d", n.PerPartitionLimit)
+		ppl += fmt.Sprintf(" PER PARTITION LIMIT %d", n.PerPartitionLimit)
+	}
+	if len(n.Restrictions) > 0 {
+		ppl += " ALLOW FILTERING"
 	}
 	return fmt.Sprintf("RangeScan %s.%s [%s]%s: %d sub-ranges of %d ring ranges, %d replicas, %s",
 		n.Table.Keyspace, n.Table.Name, strings.Join(cols, ", "), ppl, len(n.Ranges), n.RingRanges, n.Hosts,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/schema"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // Node is a plan node. It describes work and holds no running state.
@@ -30,24 +31,39 @@ type AggFunc string
 // Aggregates cqlscan pushes down to replicas.
 const (
 	AggCount AggFunc = "count"
+	AggMin   AggFunc = "min"
+	AggMax   AggFunc = "max"
 )
 
-// RangeAggregate runs a native aggregate query on a replica of every sub-range and emits one
-// partial row per sub-range: SELECT count(*) FROM t WHERE token(pk) > ? AND token(pk) <= ?.
-type RangeAggregate struct {
-	Table       *schema.Table
-	Partitioner *ring.Partitioner
-	Aggregates  []AggFunc
-	Ranges      []ring.Range // sub-ranges, in token order
-	RingRanges  int          // ranges of the ring before splitting
-	Hosts       int          // distinct replicas among the ranges
+// PushedAgg is an aggregate computed by Cassandra on each sub-range.
+type PushedAgg struct {
+	Func AggFunc
+	Arg  string // "*" or a column as CQL names it
+	T    types.Type
 }
 
-// MergeAggregate folds the partial rows of its child into one final row: the sum of the partial counts.
+// String prints the aggregate as sent.
+func (a PushedAgg) String() string { return string(a.Func) + "(" + a.Arg + ")" }
+
+// RangeAggregate runs a native aggregate query on a replica of every sub-range and emits one
+// partial row per sub-range: SELECT count(*) FROM t WHERE token(pk) > ? AND token(pk) <= ?
+// [AND restrictions ALLOW FILTERING].
+type RangeAggregate struct {
+	Table        *schema.Table
+	Partitioner  *ring.Partitioner
+	Aggregates   []PushedAgg
+	Restrictions []string     // CQL terms applied by Cassandra, with ALLOW FILTERING
+	Ranges       []ring.Range // sub-ranges, in token order
+	RingRanges   int          // ranges of the ring before splitting
+	Hosts        int          // distinct replicas among the ranges
+}
+
+// MergeAggregate folds the partial rows of its child into one final row: counts are summed, minima
+// and maxima compared.
 type MergeAggregate struct {
 	Child   Node
 	Outputs []OutputColumn
-	Funcs   []AggFunc
+	Aggs    []PushedAgg
 }
 
 var (
@@ -62,10 +78,14 @@ func (*RangeAggregate) Children() []Node { return nil }
 func (n *RangeAggregate) Describe() string {
 	aggs := make([]string, len(n.Aggregates))
 	for i, a := range n.Aggregates {
-		aggs[i] = string(a) + "(*)"
+		aggs[i] = a.String()
 	}
-	return fmt.Sprintf("RangeAggregate %s on %s.%s: %d sub-ranges of %d ring ranges, %d replicas, %s, %s",
-		strings.Join(aggs, ", "), n.Table.Keyspace, n.Table.Name, len(n.Ranges), n.RingRanges, n.Hosts,
+	where := ""
+	if len(n.Restrictions) > 0 {
+		where = " WHERE " + strings.Join(n.Restrictions, " AND ") + " ALLOW FILTERING"
+	}
+	return fmt.Sprintf("RangeAggregate %s on %s.%s%s: %d sub-ranges of %d ring ranges, %d replicas, %s, %s",
+		strings.Join(aggs, ", "), n.Table.Keyspace, n.Table.Name, where, len(n.Ranges), n.RingRanges, n.Hosts,
 		n.Partitioner.Name, replicationString(n.Table.Replication))
 }
 
@@ -73,7 +93,7 @@ func (n *RangeAggregate) Describe() string {
 func (n *RangeAggregate) Columns() []OutputColumn {
 	out := make([]OutputColumn, len(n.Aggregates))
 	for i, a := range n.Aggregates {
-		out[i] = OutputColumn{Name: string(a), Type: "bigint"}
+		out[i] = OutputColumn{Name: a.String(), Type: a.T.String()}
 	}
 	return out
 }
@@ -83,9 +103,13 @@ func (n *MergeAggregate) Children() []Node { return []Node{n.Child} }
 
 // Describe implements Node.
 func (n *MergeAggregate) Describe() string {
-	parts := make([]string, len(n.Funcs))
-	for i, f := range n.Funcs {
-		parts[i] = fmt.Sprintf("sum(partial %s) AS %s", f, n.Outputs[i].Name)
+	parts := make([]string, len(n.Aggs))
+	for i, a := range n.Aggs {
+		merge := "sum"
+		if a.Func != AggCount {
+			merge = string(a.Func)
+		}
+		parts[i] = fmt.Sprintf("%s(partial %s) AS %s", merge, a, n.Outputs[i].Name)
 	}
 	return "MergeAggregate " + strings.Join(parts, ", ")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/schema"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // Catalog is what the planner needs to know about the cluster.
@@ -64,22 +65,22 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 		}
 	}
 	// A bare COUNT(*) runs on the replicas: one count per sub-range, summed here.
-	if funcs, outputs, ok := countOnly(sel); ok {
-		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: funcs, Ranges: subs,
+	if aggs, outputs, ok := countOnly(sel); ok {
+		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: aggs, Ranges: subs,
 			RingRanges: len(ranges), Hosts: len(hosts)}
-		return &MergeAggregate{Child: scan, Outputs: outputs, Funcs: funcs}, nil
+		return &MergeAggregate{Child: scan, Outputs: outputs, Aggs: aggs}, nil
 	}
 	return planScan(sel, table, r, subs, len(ranges), len(hosts))
 }
 
 // countOnly reports whether the statement is a select list of count(*) / count(1) alone, with no
 // WHERE, GROUP BY, HAVING, ORDER BY or DISTINCT: what replicas can count for us.
-func countOnly(sel *parser.Select) ([]AggFunc, []OutputColumn, bool) {
+func countOnly(sel *parser.Select) ([]PushedAgg, []OutputColumn, bool) {
 	if sel.Where != nil || len(sel.GroupBy) > 0 || sel.Having != nil || len(sel.OrderBy) > 0 || sel.Distinct ||
 		sel.PerPartitionLimit != nil {
 		return nil, nil, false
 	}
-	var funcs []AggFunc
+	var aggs []PushedAgg
 	var outs []OutputColumn
 	for _, e := range sel.Exprs {
 		if !isCountAll(e.Expr) {
@@ -89,10 +90,10 @@ func countOnly(sel *parser.Select) ([]AggFunc, []OutputColumn, bool) {
 		if name == "" {
 			name = "count"
 		}
-		funcs = append(funcs, AggCount)
+		aggs = append(aggs, PushedAgg{Func: AggCount, Arg: "*", T: types.Of(types.BigInt)})
 		outs = append(outs, OutputColumn{Name: name, Type: "bigint"})
 	}
-	return funcs, outs, true
+	return aggs, outs, true
 }
 
 func isCountAll(e parser.Expr) bool {

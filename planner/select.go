@@ -15,43 +15,126 @@ type selectItem struct {
 	name string
 }
 
-// planScan plans a SELECT that streams rows to the client: a RangeScan of just the columns the
-// statement uses, then, as needed, Filter (WHERE), HashAggregate, Filter (HAVING), Project, Distinct,
-// Sort or TopK, Limit, and a last Project that drops ORDER BY keys that were not selected.
+// boundSelect is a SELECT with every expression bound, before its plan is assembled.
+type boundSelect struct {
+	sc       *scanScope
+	where    expr.Expr
+	ppl      *int64
+	isAgg    bool
+	agg      *aggScope
+	having   expr.Expr
+	exprs    []expr.Expr // select items, then hidden ORDER BY keys
+	names    []string
+	visible  int
+	keys     []SortKey
+	distinct bool
+	limit    *int64
+}
+
+// planScan plans a SELECT that reads rows from every sub-range: what Cassandra can do is pushed into
+// the range queries (restrictions; whole aggregates when nothing else is left for the client), the
+// rest runs here: Filter (WHERE), HashAggregate, Filter (HAVING), Project, Distinct, Sort or TopK,
+// Limit, and a last Project that drops ORDER BY keys that were not selected.
 func planScan(sel *parser.Select, table *schema.Table, r *ring.Ring, subs []ring.Range, ringRanges, hosts int) (Node, error) {
-	sc, err := newScanScope(table, r.Partitioner)
+	b, err := bindSelect(sel, table, r.Partitioner)
 	if err != nil {
 		return nil, err
 	}
+	restrictions, allPushed := pushable(b.where, b.sc)
+	scan := &RangeScan{Table: table, Partitioner: r.Partitioner, Ranges: subs, RingRanges: ringRanges,
+		Hosts: hosts, Restrictions: restrictions}
+
+	var node Node
+	if pushed, ok := pushedAggregates(b.aggs(), b.sc); ok && b.isAgg && len(b.agg.groups) == 0 && allPushed && b.ppl == nil {
+		// Every predicate and aggregate runs on the replicas: one partial row per sub-range, merged here.
+		ra := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: pushed,
+			Restrictions: restrictions, Ranges: subs, RingRanges: ringRanges, Hosts: hosts}
+		outs := make([]OutputColumn, len(pushed))
+		for i, a := range b.agg.aggs {
+			outs[i] = OutputColumn{Name: a.String(), Type: a.T.String()}
+		}
+		node = &MergeAggregate{Child: ra, Outputs: outs, Aggs: pushed}
+	} else {
+		node = scan
+		if b.where != nil {
+			node = &Filter{Child: node, Cond: b.where, What: "WHERE"}
+		}
+		if b.ppl != nil {
+			if b.where == nil {
+				scan.PerPartitionLimit = *b.ppl // Cassandra applies it, before anything reaches us
+			} else {
+				pl := &PartitionLimit{Child: node, N: *b.ppl}
+				for _, c := range table.PartitionKey() {
+					col, err := b.sc.column(c.Name)
+					if err != nil {
+						return nil, err
+					}
+					pl.Keys = append(pl.Keys, col.Index)
+				}
+				node = pl
+			}
+		}
+		if b.isAgg {
+			node = &HashAggregate{Child: node, Groups: b.agg.groups, Aggs: b.agg.aggs}
+		}
+	}
+	if b.having != nil {
+		node = &Filter{Child: node, Cond: b.having, What: "HAVING"}
+	}
+	node = &Project{Child: node, Exprs: b.exprs, Names: b.names}
+	if b.distinct {
+		node = &Distinct{Child: node}
+	}
+	switch {
+	case len(b.keys) > 0 && b.limit != nil:
+		node = &Sort{Child: node, Keys: b.keys, Limit: *b.limit}
+	case len(b.keys) > 0:
+		node = &Sort{Child: node, Keys: b.keys}
+	case b.limit != nil:
+		node = &Limit{Child: node, N: *b.limit}
+	}
+	if len(b.exprs) > b.visible {
+		strip := &Project{Child: node}
+		for i := 0; i < b.visible; i++ {
+			strip.Exprs = append(strip.Exprs, &expr.Col{Index: i, Name: b.names[i], T: b.exprs[i].Type()})
+			strip.Names = append(strip.Names, b.names[i])
+		}
+		node = strip
+	}
+	if len(b.sc.sel) == 0 {
+		// A statement that reads no column (count(*) with HAVING, say) still needs rows: select the
+		// first partition key column, which every row has.
+		pk := table.PartitionKey()[0].Name
+		b.sc.selector(parser.QuoteIdent(pk), pk, b.sc.colTypes[pk])
+	}
+	scan.Selectors = b.sc.sel
+	return node, nil
+}
+
+func (b *boundSelect) aggs() []Aggregate {
+	if b.agg == nil {
+		return nil
+	}
+	return b.agg.aggs
+}
+
+// bindSelect binds every expression of sel against the table.
+func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner) (*boundSelect, error) {
+	sc, err := newScanScope(table, p)
+	if err != nil {
+		return nil, err
+	}
+	b := &boundSelect{sc: sc, ppl: sel.PerPartitionLimit, distinct: sel.Distinct, limit: sel.Limit}
 	scanB := &binder{resolve: sc.resolve}
-	scan := &RangeScan{Table: table, Partitioner: r.Partitioner, Ranges: subs, RingRanges: ringRanges, Hosts: hosts}
-	var node Node = scan
 	if sel.Where != nil {
 		if containsAggregate(sel.Where) {
 			return nil, fmt.Errorf("aggregates are not allowed in WHERE; use HAVING")
 		}
-		cond, err := scanB.bind(sel.Where)
-		if err != nil {
+		if b.where, err = scanB.bind(sel.Where); err != nil {
 			return nil, fmt.Errorf("WHERE: %w", err)
 		}
-		if err := checkBool(cond); err != nil {
+		if err := checkBool(b.where); err != nil {
 			return nil, fmt.Errorf("WHERE: %w", err)
-		}
-		node = &Filter{Child: node, Cond: cond, What: "WHERE"}
-	}
-	if ppl := sel.PerPartitionLimit; ppl != nil {
-		if sel.Where == nil {
-			scan.PerPartitionLimit = *ppl // Cassandra applies it, before anything reaches us
-		} else {
-			pl := &PartitionLimit{Child: node, N: *ppl}
-			for _, c := range table.PartitionKey() {
-				col, err := sc.column(c.Name)
-				if err != nil {
-					return nil, err
-				}
-				pl.Keys = append(pl.Keys, col.Index)
-			}
-			node = pl
 		}
 	}
 
@@ -61,25 +144,21 @@ func planScan(sel *parser.Select, table *schema.Table, r *ring.Ring, subs []ring
 	}
 	aliases := map[string]parser.Expr{}
 	for i, it := range items {
-		if a := sel.Exprs; i < len(a) && a[i].Alias != "" {
-			aliases[a[i].Alias] = it.ast
+		if i < len(sel.Exprs) && sel.Exprs[i].Alias != "" {
+			aliases[sel.Exprs[i].Alias] = it.ast
 		}
 	}
-
-	isAgg := len(sel.GroupBy) > 0 || sel.Having != nil
+	b.isAgg = len(sel.GroupBy) > 0 || sel.Having != nil
 	for _, it := range items {
-		isAgg = isAgg || containsAggregate(it.ast)
+		b.isAgg = b.isAgg || containsAggregate(it.ast)
 	}
 	for _, o := range sel.OrderBy {
-		isAgg = isAgg || containsAggregate(substituteAliases(o.Expr, aliases))
+		b.isAgg = b.isAgg || containsAggregate(substituteAliases(o.Expr, aliases))
 	}
 
 	outB := scanB
-	var agg *HashAggregate
-	var as *aggScope
-	var havingCond expr.Expr
-	if isAgg {
-		as = &aggScope{scan: scanB}
+	if b.isAgg {
+		b.agg = &aggScope{scan: scanB}
 		for _, g := range sel.GroupBy {
 			g = substituteAliases(g, aliases)
 			if containsAggregate(g) {
@@ -89,38 +168,29 @@ func planScan(sel *parser.Select, table *schema.Table, r *ring.Ring, subs []ring
 			if err != nil {
 				return nil, fmt.Errorf("GROUP BY: %w", err)
 			}
-			as.groups = append(as.groups, x)
-			as.groupKey = append(as.groupKey, g.String())
+			b.agg.groups = append(b.agg.groups, x)
+			b.agg.groupKey = append(b.agg.groupKey, g.String())
 		}
-		outB = &binder{resolve: as.resolve}
+		outB = &binder{resolve: b.agg.resolve}
 		if sel.Having != nil {
-			if havingCond, err = outB.bind(substituteAliases(sel.Having, aliases)); err != nil {
+			if b.having, err = outB.bind(substituteAliases(sel.Having, aliases)); err != nil {
 				return nil, fmt.Errorf("HAVING: %w", err)
 			}
-			if err := checkBool(havingCond); err != nil {
+			if err := checkBool(b.having); err != nil {
 				return nil, fmt.Errorf("HAVING: %w", err)
 			}
-		}
-		// The select list and ORDER BY, bound below, may add aggregates: agg.Aggs is set after them.
-		agg = &HashAggregate{Child: node, Groups: as.groups}
-		node = agg
-		if havingCond != nil {
-			node = &Filter{Child: node, Cond: havingCond, What: "HAVING"}
 		}
 	}
 
-	proj := &Project{Child: node}
 	for _, it := range items {
 		x, err := outB.bind(it.ast)
 		if err != nil {
 			return nil, err
 		}
-		proj.Exprs = append(proj.Exprs, x)
-		proj.Names = append(proj.Names, it.name)
+		b.exprs = append(b.exprs, x)
+		b.names = append(b.names, it.name)
 	}
-	visible := len(proj.Exprs)
-
-	var keys []SortKey
+	b.visible = len(b.exprs)
 	for _, o := range sel.OrderBy {
 		e := substituteAliases(o.Expr, aliases)
 		idx := -1
@@ -138,46 +208,17 @@ func planScan(sel *parser.Select, table *schema.Table, r *ring.Ring, subs []ring
 			if err != nil {
 				return nil, fmt.Errorf("ORDER BY: %w", err)
 			}
-			proj.Exprs = append(proj.Exprs, x)
-			proj.Names = append(proj.Names, e.String())
-			idx = len(proj.Exprs) - 1
+			b.exprs = append(b.exprs, x)
+			b.names = append(b.names, e.String())
+			idx = len(b.exprs) - 1
 		}
-		t := proj.Exprs[idx].Type()
+		t := b.exprs[idx].Type()
 		if !t.Comparable() {
 			return nil, fmt.Errorf("%w: cannot ORDER BY %s, %s values have no order", ErrType, o.Expr, t)
 		}
-		keys = append(keys, SortKey{Index: idx, Desc: o.Desc, T: t, Name: o.Expr.String()})
+		b.keys = append(b.keys, SortKey{Index: idx, Desc: o.Desc, T: t, Name: o.Expr.String()})
 	}
-	if agg != nil {
-		agg.Aggs = as.aggs
-	}
-	node = proj
-	if sel.Distinct {
-		node = &Distinct{Child: node}
-	}
-	switch {
-	case len(keys) > 0 && sel.Limit != nil:
-		node = &Sort{Child: node, Keys: keys, Limit: *sel.Limit}
-	case len(keys) > 0:
-		node = &Sort{Child: node, Keys: keys}
-	case sel.Limit != nil:
-		node = &Limit{Child: node, N: *sel.Limit}
-	}
-	if len(proj.Exprs) > visible {
-		strip := &Project{Child: node}
-		for i := 0; i < visible; i++ {
-			strip.Exprs = append(strip.Exprs, &expr.Col{Index: i, Name: proj.Names[i], T: proj.Exprs[i].Type()})
-			strip.Names = append(strip.Names, proj.Names[i])
-		}
-		node = strip
-	}
-	if len(sc.sel) == 0 {
-		// A statement that reads no column (count(*) with HAVING, say) still needs rows: select the
-		// first partition key column, which every row has.
-		sc.selector(parser.QuoteIdent(table.PartitionKey()[0].Name), table.PartitionKey()[0].Name, sc.colTypes[table.PartitionKey()[0].Name])
-	}
-	scan.Selectors = sc.sel
-	return node, nil
+	return b, nil
 }
 
 // expandItems expands * into every column, in cqlsh's order, and names the output columns.
