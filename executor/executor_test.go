@@ -242,6 +242,18 @@ func TestReplicaPickerWaitsForASlot(t *testing.T) {
 	if got, err := p.Acquire(context.Background(), []string{"a"}); err != nil || got != "a" {
 		t.Fatalf("acquire after release: %q %v", got, err)
 	}
+	// No known replicas: the driver picks the coordinator (empty host id), under the same cap.
+	p2 := NewReplicaPicker(1)
+	ctxShort, cancelShort := context.WithTimeout(context.Background(), time.Second)
+	defer cancelShort()
+	if h, err := p2.Acquire(ctxShort, nil); err != nil || h != "" {
+		t.Fatalf("acquire without replicas: %q, %v", h, err)
+	}
+	ctxTiny, cancelTiny := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancelTiny()
+	if _, err := p2.Acquire(ctxTiny, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second acquire without replicas at cap 1: %v", err)
+	}
 	// The least busy replica wins.
 	p = NewReplicaPicker(4)
 	p.Acquire(context.Background(), []string{"x"})

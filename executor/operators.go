@@ -133,7 +133,9 @@ func (it *partitionLimitIter) Close() error { return it.child.Close() }
 func (e *Executor) buildOperator(node planner.Node) (Iter, error) {
 	switch n := node.(type) {
 	case *planner.RangeScan:
-		return &scanIter{node: n, ex: e}, nil
+		return newRangeScanIter(n, e), nil
+	case *planner.PartitionRead:
+		return newPartitionReadIter(n, e), nil
 	case *planner.Filter:
 		child, err := e.Build(n.Child)
 		return &filterIter{child: child, cond: n.Cond}, err

@@ -24,25 +24,33 @@ func NewReplicaPicker(perHost int) *ReplicaPicker {
 		wake: make(chan struct{})}
 }
 
+// anyHost stands for "whichever coordinator the driver picks", for reads without known replicas.
+var anyHost = []string{""}
+
 // Acquire waits for a replica with a free slot and takes it. Call Release with the host when done.
+// With no replicas it takes a slot of the driver's own choice of host, the empty host id.
 func (p *ReplicaPicker) Acquire(ctx context.Context, replicas []string) (string, error) {
+	if len(replicas) == 0 {
+		replicas = anyHost
+	}
 	for {
 		p.mu.Lock()
-		best := ""
-		for _, r := range replicas {
+		best := -1 // an index: host ids may be empty (the driver's choice)
+		for i, r := range replicas {
 			if p.inflight[r] >= p.perHost {
 				continue
 			}
-			if best == "" || p.inflight[r] < p.inflight[best] ||
-				(p.inflight[r] == p.inflight[best] && p.assigned[r] < p.assigned[best]) {
-				best = r
+			if b := replicas[max(best, 0)]; best < 0 || p.inflight[r] < p.inflight[b] ||
+				(p.inflight[r] == p.inflight[b] && p.assigned[r] < p.assigned[b]) {
+				best = i
 			}
 		}
-		if best != "" {
-			p.inflight[best]++
-			p.assigned[best]++
+		if best >= 0 {
+			h := replicas[best]
+			p.inflight[h]++
+			p.assigned[h]++
 			p.mu.Unlock()
-			return best, nil
+			return h, nil
 		}
 		wake := p.wake
 		p.mu.Unlock()

@@ -14,14 +14,18 @@ import (
 	"github.com/cqlscan/cqlscan/planner/types"
 )
 
-// RangeError reports a sub-range that could not be read.
+// RangeError reports a sub-range (or, for partition reads, a partition) that could not be read.
 type RangeError struct {
-	Range ring.Range
-	Host  string
-	Err   error
+	Range     ring.Range
+	Partition string // the partition's key restriction, for partition reads
+	Host      string
+	Err       error
 }
 
 func (e *RangeError) Error() string {
+	if e.Partition != "" {
+		return fmt.Sprintf("partition %s on %s: %v", e.Partition, e.Host, e.Err)
+	}
 	return fmt.Sprintf("token range %v on %s: %v", e.Range, e.Host, e.Err)
 }
 

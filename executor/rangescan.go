@@ -14,12 +14,23 @@ import (
 	"github.com/cqlscan/cqlscan/planner/types"
 )
 
-// scanIter runs a RangeScan: workers take sub-ranges in random order, page through each on a replica
-// and send every completed page, its rows normalised to the selectors' types, into a bounded
-// channel. Closing it (a LIMIT reached, an error, Ctrl-C) cancels every worker.
+// read is one query of a scan: a token sub-range, or one partition, and the replicas that hold it
+// (none: let the driver pick a coordinator).
+type read struct {
+	rng       ring.Range
+	partition string // set for partition reads, for messages
+	stmt      string
+	args      []any
+	replicas  []string
+}
+
+// scanIter runs a RangeScan or a PartitionRead: workers take the reads in random order, page through
+// each on a replica and send every completed page, its rows normalised to the selectors' types, into
+// a bounded channel. Closing it (a LIMIT reached, an error, Ctrl-C) cancels every worker.
 type scanIter struct {
-	node *planner.RangeScan
-	ex   *Executor
+	reads []read
+	sels  []planner.ScanColumn
+	ex    *Executor
 
 	once   sync.Once
 	pages  chan []Row
@@ -30,31 +41,65 @@ type scanIter struct {
 	buf    []Row
 }
 
+// newRangeScanIter plans one read per sub-range.
+func newRangeScanIter(n *planner.RangeScan, ex *Executor) *scanIter {
+	from := "SELECT " + selectorList(n.Selectors) + " FROM " + tableRef(n.Table)
+	it := &scanIter{sels: n.Selectors, ex: ex}
+	for _, r := range n.Ranges {
+		stmt, args := rangeStatement(from, n.Table, n.Partitioner, r, n.Restrictions, n.PerPartitionLimit)
+		it.reads = append(it.reads, read{rng: r, stmt: stmt, args: args, replicas: r.Replicas})
+	}
+	return it
+}
+
+// newPartitionReadIter plans one read per partition.
+func newPartitionReadIter(n *planner.PartitionRead, ex *Executor) *scanIter {
+	from := "SELECT " + selectorList(n.Selectors) + " FROM " + tableRef(n.Table) + " WHERE "
+	it := &scanIter{sels: n.Selectors, ex: ex}
+	for _, k := range n.Keys {
+		where := planner.PartitionWhere(n.Table, k)
+		stmt := from + where
+		if len(n.Restrictions) > 0 {
+			stmt += " AND " + strings.Join(n.Restrictions, " AND ")
+		}
+		if n.PerPartitionLimit > 0 {
+			stmt += fmt.Sprintf(" PER PARTITION LIMIT %d", n.PerPartitionLimit)
+		}
+		if len(n.Restrictions) > 0 {
+			stmt += " ALLOW FILTERING"
+		}
+		it.reads = append(it.reads, read{partition: where, stmt: stmt})
+	}
+	return it
+}
+
+func selectorList(sels []planner.ScanColumn) string {
+	parts := make([]string, len(sels))
+	for i, c := range sels {
+		parts[i] = c.CQL
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (it *scanIter) start(ctx context.Context) {
 	ctx, it.cancel = context.WithCancel(ctx)
 	it.pages = make(chan []Row, it.ex.opt.Concurrency)
 	it.done = make(chan struct{})
-	tasks := make(chan ring.Range, len(it.node.Ranges))
-	for _, i := range rand.Perm(len(it.node.Ranges)) {
-		tasks <- it.node.Ranges[i]
+	tasks := make(chan read, len(it.reads))
+	for _, i := range rand.Perm(len(it.reads)) {
+		tasks <- it.reads[i]
 	}
 	close(tasks)
-	sels := make([]string, len(it.node.Selectors))
-	for i, c := range it.node.Selectors {
-		sels[i] = c.CQL
-	}
-	stmt := "SELECT " + strings.Join(sels, ", ") + " FROM " + tableRef(it.node.Table)
-
 	var wg sync.WaitGroup
 	for w := 0; w < it.ex.opt.Concurrency; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for r := range tasks {
+			for rd := range tasks {
 				if ctx.Err() != nil {
 					return
 				}
-				if err := it.scanRange(ctx, stmt, r); err != nil {
+				if err := it.runRead(ctx, rd); err != nil {
 					if ctx.Err() == nil {
 						it.fail(err)
 					}
@@ -79,26 +124,24 @@ func (it *scanIter) fail(err error) {
 	it.cancel()
 }
 
-// scanRange reads every page of one sub-range from one replica.
-func (it *scanIter) scanRange(ctx context.Context, selectFrom string, r ring.Range) error {
-	n := it.node
-	host, err := it.ex.picker.Acquire(ctx, r.Replicas)
+// runRead reads every page of one read from one replica.
+func (it *scanIter) runRead(ctx context.Context, rd read) error {
+	host, err := it.ex.picker.Acquire(ctx, rd.replicas)
 	if err != nil {
 		return err
 	}
 	defer it.ex.picker.Release(host)
-	stmt, args := rangeStatement(selectFrom, n.Table, n.Partitioner, r, n.Restrictions, n.PerPartitionLimit)
-	req := PageRequest{HostID: host, Stmt: stmt, Args: args, PageSize: it.ex.opt.FetchSize}
+	req := PageRequest{HostID: host, Stmt: rd.stmt, Args: rd.args, PageSize: it.ex.opt.FetchSize}
 	began := time.Now()
 	var rows int64
 	for {
 		page, err := it.ex.q.QueryPage(ctx, req)
 		if err != nil {
-			return &RangeError{Range: r, Host: it.ex.hostName(host), Err: err}
+			return &RangeError{Range: rd.rng, Partition: rd.partition, Host: it.ex.hostName(host), Err: err}
 		}
 		for _, row := range page.Rows {
-			if err := normalizeRow(n.Selectors, row); err != nil {
-				return &RangeError{Range: r, Host: it.ex.hostName(host), Err: err}
+			if err := normalizeRow(it.sels, row); err != nil {
+				return &RangeError{Range: rd.rng, Partition: rd.partition, Host: it.ex.hostName(host), Err: err}
 			}
 		}
 		rows += int64(len(page.Rows))

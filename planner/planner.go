@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner/ring"
@@ -42,35 +43,62 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 		return nil, err
 	}
 	ranges, err := r.Ranges(table.Replication)
-	var subs []ring.Range
+	local := errors.Is(err, ring.ErrLocalStrategy)
 	switch {
-	case errors.Is(err, ring.ErrLocalStrategy):
+	case local:
 		// Node-local tables (system.local, system_schema.*) are read whole from the node the ring was
 		// read from, as cqlsh would read them.
 		ranges = []ring.Range{{Start: r.Partitioner.Min, End: r.Partitioner.Max, Replicas: []string{r.Hosts[0].ID}}}
-		subs = ranges
 	case err != nil:
 		return nil, fmt.Errorf("%s.%s: %w", table.Keyspace, table.Name, err)
-	default:
-		target := opt.Splits
-		if target <= 0 {
-			target = DefaultSplitsPerHost * len(r.Hosts)
-		}
-		subs = ring.Split(ranges, r.Partitioner, target)
+	}
+	target := opt.Splits
+	if target <= 0 {
+		target = DefaultSplitsPerHost * len(r.Hosts)
+	}
+	if local {
+		target = 1
+	}
+	src := ringSource{partitioner: r.Partitioner, ranges: ranges, target: target}
+	// A bare COUNT(*) runs on the replicas: one count per sub-range, summed here.
+	if aggs, outputs, ok := countOnly(sel); ok {
+		subs, hosts := src.split(ranges)
+		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: aggs, Ranges: subs,
+			RingRanges: len(ranges), Hosts: hosts}
+		return &MergeAggregate{Child: scan, Outputs: outputs, Aggs: aggs}, nil
+	}
+	return planScan(sel, table, src)
+}
+
+// ringSource is the token ring of a table as planning needs it: its ranges with their replicas and
+// the target number of sub-ranges for a whole-ring scan.
+type ringSource struct {
+	partitioner *ring.Partitioner
+	ranges      []ring.Range
+	target      int
+}
+
+// split divides ranges (all of the ring, or the part a token() restriction leaves) into sub-ranges
+// and counts the replicas they use.
+func (s ringSource) split(ranges []ring.Range) ([]ring.Range, int) {
+	// The target is for the whole ring: a restricted part gets its share, so sub-ranges keep their width.
+	covered := new(big.Int)
+	for _, r := range ranges {
+		covered.Add(covered, new(big.Int).Sub(r.End, r.Start))
+	}
+	target := new(big.Int).Mul(covered, big.NewInt(int64(s.target)))
+	target.Quo(target, s.partitioner.Size())
+	subs := ring.Split(ranges, s.partitioner, int(target.Int64()))
+	if s.target == 1 && len(ranges) == 1 {
+		subs = ranges
 	}
 	hosts := map[string]bool{}
-	for _, s := range subs {
-		for _, h := range s.Replicas {
+	for _, sr := range subs {
+		for _, h := range sr.Replicas {
 			hosts[h] = true
 		}
 	}
-	// A bare COUNT(*) runs on the replicas: one count per sub-range, summed here.
-	if aggs, outputs, ok := countOnly(sel); ok {
-		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: aggs, Ranges: subs,
-			RingRanges: len(ranges), Hosts: len(hosts)}
-		return &MergeAggregate{Child: scan, Outputs: outputs, Aggs: aggs}, nil
-	}
-	return planScan(sel, table, r, subs, len(ranges), len(hosts))
+	return subs, len(hosts)
 }
 
 // countOnly reports whether the statement is a select list of count(*) / count(1) alone, with no

@@ -89,6 +89,12 @@ var planQueries = []string{
 	"SELECT * FROM events WHERE tags CONTAINS 3",
 	"SELECT * FROM events WHERE status CONTAINS 'x'",
 	"SELECT * FROM events WHERE tags = ['a']",
+	"SELECT * FROM events WHERE server = 'esb01' AND hour = '08:00'",
+	"SELECT count(*) FROM events WHERE server IN ('a', 'b') AND hour IN ('x', 'y', 'z') AND status = 'ok'",
+	"SELECT ts FROM events WHERE server = 'a' AND hour IN ('x', 'x') PER PARTITION LIMIT 1",
+	"SELECT * FROM events WHERE server = 'a'",
+	"SELECT count(*) FROM events WHERE token(server, hour) > 0 AND token(server, hour) <= 1000000000000000000",
+	"SELECT server FROM events WHERE token(server, hour) = 42",
 	"SELECT nope FROM events",
 	"SELECT * FROM events WHERE user_id = 'abc'",
 	"SELECT * FROM events WHERE ts > '2026-13-45'",
@@ -161,4 +167,34 @@ func TestDefaultSplits(t *testing.T) {
 	if got := len(n.Children()[0].(*RangeAggregate).Ranges); got != 3*DefaultSplitsPerHost {
 		t.Fatalf("%d sub-ranges, want %d", got, 3*DefaultSplitsPerHost)
 	}
+}
+
+func TestTokenClipping(t *testing.T) {
+	p := ring.Murmur3
+	ranges := []ring.Range{{Start: p.Min, End: big.NewInt(-10)}, {Start: big.NewInt(-10), End: big.NewInt(50)},
+		{Start: big.NewInt(50), End: p.Max}}
+	cases := []struct {
+		lo, hi int64
+		want   string
+	}{
+		{-20, 60, "[(-20, -10] (-10, 50] (50, 60]]"},
+		{0, 10, "[(0, 10]]"},
+		{-10, 50, "[(-10, 50]]"},
+		{41, 42, "[(41, 42]]"},
+		{70, 60, "[]"},
+	}
+	for _, c := range cases {
+		got := clipRanges(ranges, big.NewInt(c.lo), big.NewInt(c.hi))
+		if rangesString(got) != c.want {
+			t.Errorf("clip to (%d, %d] = %s, want %s", c.lo, c.hi, rangesString(got), c.want)
+		}
+	}
+}
+
+func rangesString(rs []ring.Range) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return "[" + strings.Join(parts, " ") + "]"
 }

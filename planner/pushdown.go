@@ -42,6 +42,9 @@ func pushable(cond expr.Expr, sc *scanScope) (restrictions []string, all bool) {
 			continue
 		}
 		cqlName := sc.sel[col.Index].CQL
+		if strings.HasPrefix(cqlName, "token(") {
+			continue // token bounds clip the ranges scanned (tokenBounds): exactly this term
+		}
 		column := sc.table.Column(unquote(cqlName))
 		if column == nil || column.Kind == schema.PartitionKey || !pushableType(col.T) {
 			all = false

@@ -35,33 +35,45 @@ type boundSelect struct {
 // the range queries (restrictions; whole aggregates when nothing else is left for the client), the
 // rest runs here: Filter (WHERE), HashAggregate, Filter (HAVING), Project, Distinct, Sort or TopK,
 // Limit, and a last Project that drops ORDER BY keys that were not selected.
-func planScan(sel *parser.Select, table *schema.Table, r *ring.Ring, subs []ring.Range, ringRanges, hosts int) (Node, error) {
-	b, err := bindSelect(sel, table, r.Partitioner)
+func planScan(sel *parser.Select, table *schema.Table, src ringSource) (Node, error) {
+	b, err := bindSelect(sel, table, src.partitioner)
 	if err != nil {
 		return nil, err
 	}
 	restrictions, allPushed := pushable(b.where, b.sc)
-	scan := &RangeScan{Table: table, Partitioner: r.Partitioner, Ranges: subs, RingRanges: ringRanges,
-		Hosts: hosts, Restrictions: restrictions}
+
+	// The source of rows: the partitions the WHERE names, or the token ranges it allows.
+	var source Node
+	keys := fixedPartitions(b.where, b.sc)
+	var subs []ring.Range
+	var hosts int
+	if keys != nil {
+		source = &PartitionRead{Table: table, Keys: keys, Restrictions: restrictions}
+	} else {
+		lo, hi := tokenBounds(b.where, b.sc, src.partitioner)
+		subs, hosts = src.split(clipRanges(src.ranges, lo, hi))
+		source = &RangeScan{Table: table, Partitioner: src.partitioner, Ranges: subs, RingRanges: len(src.ranges),
+			Hosts: hosts, Restrictions: restrictions}
+	}
 
 	var node Node
-	if pushed, ok := pushedAggregates(b.aggs(), b.sc); ok && b.isAgg && len(b.agg.groups) == 0 && allPushed && b.ppl == nil {
+	if pushed, ok := pushedAggregates(b.aggs(), b.sc); ok && keys == nil && b.isAgg && len(b.agg.groups) == 0 && allPushed && b.ppl == nil {
 		// Every predicate and aggregate runs on the replicas: one partial row per sub-range, merged here.
-		ra := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: pushed,
-			Restrictions: restrictions, Ranges: subs, RingRanges: ringRanges, Hosts: hosts}
+		ra := &RangeAggregate{Table: table, Partitioner: src.partitioner, Aggregates: pushed,
+			Restrictions: restrictions, Ranges: subs, RingRanges: len(src.ranges), Hosts: hosts}
 		outs := make([]OutputColumn, len(pushed))
 		for i, a := range b.agg.aggs {
 			outs[i] = OutputColumn{Name: a.String(), Type: a.T.String()}
 		}
 		node = &MergeAggregate{Child: ra, Outputs: outs, Aggs: pushed}
 	} else {
-		node = scan
+		node = source
 		if b.where != nil {
 			node = &Filter{Child: node, Cond: b.where, What: "WHERE"}
 		}
 		if b.ppl != nil {
-			if b.where == nil {
-				scan.PerPartitionLimit = *b.ppl // Cassandra applies it, before anything reaches us
+			if rs, ok := source.(*RangeScan); ok && b.where == nil {
+				rs.PerPartitionLimit = *b.ppl // Cassandra applies it, before anything reaches us
 			} else {
 				pl := &PartitionLimit{Child: node, N: *b.ppl}
 				for _, c := range table.PartitionKey() {
@@ -107,7 +119,12 @@ func planScan(sel *parser.Select, table *schema.Table, r *ring.Ring, subs []ring
 		pk := table.PartitionKey()[0].Name
 		b.sc.selector(parser.QuoteIdent(pk), pk, b.sc.colTypes[pk])
 	}
-	scan.Selectors = b.sc.sel
+	switch src := source.(type) {
+	case *RangeScan:
+		src.Selectors = b.sc.sel
+	case *PartitionRead:
+		src.Selectors = b.sc.sel
+	}
 	return node, nil
 }
 

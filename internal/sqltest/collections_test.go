@@ -118,3 +118,45 @@ func TestCollectionsAndPartitionLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenRestrictions: token() bounds clip the ranges scanned. For any split point X the counts on
+// both sides must add up to the table's count, with no row lost or counted twice, and a bound that
+// excludes the whole ring must count nothing.
+func TestTokenRestrictions(t *testing.T) {
+	s, hosts := testcluster.Session(t, testcluster.Three)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	testcluster.Keyspace(t, s, "tokens", 3)
+	want, err := testcluster.Datasets[0].Load(ctx, s, "tokens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := cluster.Connect(cluster.Config{Hosts: hosts[:1], Port: 9042})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	one := func(q string) int64 {
+		t.Helper()
+		rows, err := runCQL(ctx, conn, "tokens", q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return rows[0][0].(int64)
+	}
+	total := one("SELECT count(*) FROM single_pk")
+	if total != want {
+		t.Fatalf("count(*) = %d, want %d", total, want)
+	}
+	for _, x := range []string{"-9223372036854775807", "-4611686018427387904", "0", "123456789", "9223372036854775806"} {
+		le := one("SELECT count(*) FROM single_pk WHERE token(id) <= " + x)
+		gt := one("SELECT count(v) FROM single_pk WHERE token(id) > " + x)
+		ge := one("SELECT count(*) FROM single_pk WHERE token(id) >= " + x + " AND v IS NOT NULL")
+		if le+gt != total || ge < gt {
+			t.Errorf("split at %s: %d + %d != %d (>= gives %d)", x, le, gt, total, ge)
+		}
+	}
+	if n := one("SELECT count(*) FROM single_pk WHERE token(id) > 9223372036854775807"); n != 0 {
+		t.Errorf("token beyond the ring counted %d rows", n)
+	}
+}
