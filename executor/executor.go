@@ -58,7 +58,7 @@ func (e *Executor) Build(node planner.Node) (Iter, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &mergeAggIter{child: child, aggs: n.Aggs}, nil
+		return &mergeAggIter{child: child, aggs: n.Aggs, finals: n.Finals}, nil
 	}
 	if it, err := e.buildOperator(node); it != nil || err != nil {
 		return it, err

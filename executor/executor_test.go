@@ -123,7 +123,8 @@ func countPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.MergeAg
 	count := []planner.PushedAgg{{Func: planner.AggCount, Arg: "*", T: types.Of(types.BigInt)}}
 	scan := &planner.RangeAggregate{Table: table, Partitioner: ring.Murmur3, Aggregates: count,
 		Ranges: ring.Split(rg, ring.Murmur3, splits)}
-	return &planner.MergeAggregate{Child: scan, Aggs: count, Outputs: []planner.OutputColumn{{Name: "count", Type: "bigint"}}}
+	return &planner.MergeAggregate{Child: scan, Aggs: count, Outputs: []planner.OutputColumn{{Name: "count", Type: "bigint"}},
+		Finals: []planner.FinalAgg{{Func: "count", Value: 0, Count: -1, T: types.Of(types.BigInt), Name: "count"}}}
 }
 
 func threeHosts() []ring.Host {
@@ -259,5 +260,30 @@ func TestReplicaPickerWaitsForASlot(t *testing.T) {
 	p.Acquire(context.Background(), []string{"x"})
 	if got, _ := p.Acquire(context.Background(), []string{"x", "y"}); got != "y" {
 		t.Fatalf("picked %q, want the idle replica y", got)
+	}
+}
+
+func TestFinalValues(t *testing.T) {
+	bigint, varint := types.Of(types.BigInt), types.Of(types.Varint)
+	huge := new(big.Int).Lsh(big.NewInt(1), 70)
+	cases := []struct {
+		f      planner.FinalAgg
+		merged Row
+		want   any
+		err    bool
+	}{
+		{planner.FinalAgg{Func: "sum", Value: 0, Count: 1, T: bigint}, Row{big.NewInt(-7), int64(3)}, int64(-7), false},
+		{planner.FinalAgg{Func: "avg", Value: 0, Count: 1, T: bigint}, Row{big.NewInt(-7), int64(2)}, int64(-3), false},
+		{planner.FinalAgg{Func: "avg", Value: 0, Count: 1, T: types.Of(types.Double)}, Row{7.0, int64(2)}, 3.5, false},
+		{planner.FinalAgg{Func: "sum", Value: 0, Count: 1, T: bigint}, Row{big.NewInt(0), int64(0)}, nil, false},
+		{planner.FinalAgg{Func: "sum", Value: 0, Count: 1, T: bigint}, Row{huge, int64(9)}, nil, true},
+		{planner.FinalAgg{Func: "sum", Value: 0, Count: 1, T: varint}, Row{huge, int64(9)}, huge, false},
+		{planner.FinalAgg{Func: "max", Value: 0, Count: -1, T: bigint}, Row{nil}, nil, false},
+	}
+	for _, c := range cases {
+		got, err := finalValue(c.f, c.merged)
+		if (err != nil) != c.err || (!c.err && types.Key(got) != types.Key(c.want)) {
+			t.Errorf("%s of %v = %v (%T), %v; want %v", c.f.Func, c.merged, got, got, err, c.want)
+		}
 	}
 }

@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/big"
 	"math/rand"
 	"strings"
 	"sync"
 	"time"
 
+	"gopkg.in/inf.v0"
+
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/expr"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/types"
 )
@@ -137,8 +141,8 @@ func (it *rangeAggIter) runRange(ctx context.Context, r ring.Range) (Row, error)
 	return partial, nil
 }
 
-// mergeValue folds a partial aggregate value into an accumulated one: counts add up (a missing count
-// is 0), minima and maxima compare, NULL meaning "no value yet".
+// mergeValue folds a partial aggregate value into an accumulated one: counts and sums add up (a
+// missing count is 0), minima and maxima compare; NULL means "no value yet".
 func mergeValue(a planner.PushedAgg, acc, v any) any {
 	switch {
 	case a.Func == planner.AggCount:
@@ -149,6 +153,16 @@ func mergeValue(a planner.PushedAgg, acc, v any) any {
 		return acc
 	case acc == nil:
 		return v
+	case a.Func == planner.AggSum:
+		switch x := acc.(type) {
+		case *big.Int:
+			return new(big.Int).Add(x, v.(*big.Int))
+		case float64:
+			return x + v.(float64)
+		case *inf.Dec:
+			return new(inf.Dec).Add(x, v.(*inf.Dec))
+		}
+		return acc
 	}
 	c := types.Compare(a.T, v, acc)
 	if (a.Func == planner.AggMin && c < 0) || (a.Func == planner.AggMax && c > 0) {
@@ -187,20 +201,21 @@ func (it *rangeAggIter) Close() error {
 	return nil
 }
 
-// mergeAggIter folds the partial rows of its child into a single row.
+// mergeAggIter folds the partial rows of its child and computes the final row from them.
 type mergeAggIter struct {
-	child Iter
-	aggs  []planner.PushedAgg
-	done  bool
+	child  Iter
+	aggs   []planner.PushedAgg
+	finals []planner.FinalAgg
+	done   bool
 }
 
 func (it *mergeAggIter) Next(ctx context.Context) (Row, error) {
 	if it.done {
 		return nil, io.EOF
 	}
-	out := make(Row, len(it.aggs))
+	merged := make(Row, len(it.aggs))
 	for i, a := range it.aggs {
-		out[i] = mergeValue(a, nil, nil) // 0 for counts, NULL for min/max of nothing
+		merged[i] = mergeValue(a, nil, nil) // 0 for counts, NULL otherwise
 	}
 	for {
 		row, err := it.child.Next(ctx)
@@ -211,11 +226,52 @@ func (it *mergeAggIter) Next(ctx context.Context) (Row, error) {
 			return nil, err
 		}
 		for i, a := range it.aggs {
-			out[i] = mergeValue(a, out[i], row[i])
+			merged[i] = mergeValue(a, merged[i], row[i])
 		}
 	}
 	it.done = true
+	out := make(Row, len(it.finals))
+	for i, f := range it.finals {
+		v, err := finalValue(f, merged)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		out[i] = v
+	}
 	return out, nil
+}
+
+// finalValue computes one output from the merged partial columns.
+func finalValue(f planner.FinalAgg, merged Row) (any, error) {
+	v := merged[f.Value]
+	if f.Func != "sum" && f.Func != "avg" {
+		return v, nil
+	}
+	n := merged[f.Count].(int64)
+	if n == 0 || v == nil {
+		return nil, nil // no value was summed: NULL, as in SQL
+	}
+	if f.Func == "avg" {
+		var err error
+		if v, err = expr.Apply("/", sumType(f.T), v, countIn(sumType(f.T), n)); err != nil {
+			return nil, err
+		}
+	}
+	if b, ok := v.(*big.Int); ok && f.T.IsInteger() {
+		if !b.IsInt64() {
+			return nil, fmt.Errorf("%s overflows bigint", f.Func)
+		}
+		return b.Int64(), nil
+	}
+	return v, nil
+}
+
+// sumType is the type partial sums of a result of type t arrive in: integers as varint.
+func sumType(t types.Type) types.Type {
+	if t.IsInteger() {
+		return types.Of(types.Varint)
+	}
+	return t
 }
 
 func (it *mergeAggIter) Close() error { return it.child.Close() }

@@ -145,6 +145,11 @@ func (rw *rewrite) tokenAt(off int) Token {
 }
 
 func parseSelect(toks []Token) (Statement, error) {
+	for i := 0; i+1 < len(toks); i++ {
+		if isWord(toks[i], "over") && toks[i+1].Kind == Punct && toks[i+1].Value == "(" {
+			return nil, &SyntaxError{Pos: toks[i].Pos, Msg: "window functions (OVER) are not supported", Err: ErrUnsupported}
+		}
+	}
 	toks, tail, err := stripTail(toks)
 	if err != nil {
 		return nil, err

@@ -99,6 +99,7 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT a FROM t WHERE a IN (SELECT b FROM u)", 1, 1, "subquery", true},
 		{"SELECT a FROM (SELECT b FROM u)", 1, 32, "unexpected end", false},
 		{"SELECT a FROM t x", 1, 1, "table alias", true},
+		{"SELECT row_number() OVER (ORDER BY a) FROM t", 1, 21, "window functions (OVER) are not supported", true},
 		{"SELECT a FROM t LIMIT 0", 1, 1, "positive", false},
 		{"SELECT 'open FROM t", 1, 8, "unterminated string", false},
 		{`SELECT "" FROM t`, 1, 8, "empty quoted identifier", false},

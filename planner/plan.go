@@ -33,13 +33,23 @@ const (
 	AggCount AggFunc = "count"
 	AggMin   AggFunc = "min"
 	AggMax   AggFunc = "max"
+	AggSum   AggFunc = "sum"
 )
 
-// PushedAgg is an aggregate computed by Cassandra on each sub-range.
+// PushedAgg is an aggregate computed by Cassandra on each sub-range: a partial column.
 type PushedAgg struct {
 	Func AggFunc
-	Arg  string // "*" or a column as CQL names it
-	T    types.Type
+	Arg  string     // "*", a column, or CAST(column AS type), as CQL takes it
+	T    types.Type // the type Cassandra returns
+}
+
+// FinalAgg computes one output of a MergeAggregate from the merged partial columns.
+type FinalAgg struct {
+	Func  string     // count, min, max, sum or avg
+	Value int        // the partial column with the count, minimum, maximum or sum
+	Count int        // for sum and avg, the partial count(column) (none of it: NULL); else -1
+	T     types.Type // the result type
+	Name  string     // as the statement wrote it
 }
 
 // String prints the aggregate as sent.
@@ -58,12 +68,13 @@ type RangeAggregate struct {
 	Hosts        int          // distinct replicas among the ranges
 }
 
-// MergeAggregate folds the partial rows of its child into one final row: counts are summed, minima
-// and maxima compared.
+// MergeAggregate folds the partial rows of its child into one final row: counts and sums add up,
+// minima and maxima compare; then each output is computed from them (avg = sum / count).
 type MergeAggregate struct {
 	Child   Node
 	Outputs []OutputColumn
-	Aggs    []PushedAgg
+	Aggs    []PushedAgg // the child's partial columns
+	Finals  []FinalAgg  // one per output
 }
 
 var (
@@ -103,13 +114,17 @@ func (n *MergeAggregate) Children() []Node { return []Node{n.Child} }
 
 // Describe implements Node.
 func (n *MergeAggregate) Describe() string {
-	parts := make([]string, len(n.Aggs))
-	for i, a := range n.Aggs {
-		merge := "sum"
-		if a.Func != AggCount {
-			merge = string(a.Func)
+	parts := make([]string, len(n.Finals))
+	for i, f := range n.Finals {
+		v := n.Aggs[f.Value].String()
+		switch f.Func {
+		case "count", "sum":
+			parts[i] = fmt.Sprintf("%s = sum of %s", f.Name, v)
+		case "avg":
+			parts[i] = fmt.Sprintf("%s = sum of %s / sum of %s", f.Name, v, n.Aggs[f.Count])
+		default:
+			parts[i] = fmt.Sprintf("%s = %s of %s", f.Name, f.Func, v)
 		}
-		parts[i] = fmt.Sprintf("%s(partial %s) AS %s", merge, a, n.Outputs[i].Name)
 	}
 	return "MergeAggregate " + strings.Join(parts, ", ")
 }

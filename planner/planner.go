@@ -63,9 +63,13 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 	// A bare COUNT(*) runs on the replicas: one count per sub-range, summed here.
 	if aggs, outputs, ok := countOnly(sel); ok {
 		subs, hosts := src.split(ranges)
-		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: aggs, Ranges: subs,
+		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: aggs[:1], Ranges: subs,
 			RingRanges: len(ranges), Hosts: hosts}
-		return &MergeAggregate{Child: scan, Outputs: outputs, Aggs: aggs}, nil
+		finals := make([]FinalAgg, len(outputs))
+		for i, o := range outputs {
+			finals[i] = FinalAgg{Func: "count", Value: 0, Count: -1, T: types.Of(types.BigInt), Name: o.Name}
+		}
+		return &MergeAggregate{Child: scan, Outputs: outputs, Aggs: aggs[:1], Finals: finals}, nil
 	}
 	return planScan(sel, table, src)
 }

@@ -95,6 +95,7 @@ var planQueries = []string{
 	"SELECT * FROM events WHERE server = 'a'",
 	"SELECT count(*) FROM events WHERE token(server, hour) > 0 AND token(server, hour) <= 1000000000000000000",
 	"SELECT server FROM events WHERE token(server, hour) = 42",
+	"SELECT sum(bytes), avg(latency), avg(user_id), count(status), min(ts) FROM events WHERE ts > '2026-01-01' AND latency < 5",
 	"SELECT nope FROM events",
 	"SELECT * FROM events WHERE user_id = 'abc'",
 	"SELECT * FROM events WHERE ts > '2026-13-45'",

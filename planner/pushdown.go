@@ -105,27 +105,62 @@ func unquote(s string) string {
 	return s
 }
 
-// pushedAggregates converts aggregates Cassandra can compute per range and that merge exactly:
-// count(*), count(col), min(col), max(col) on plain columns. ok is false if any other is present.
-func pushedAggregates(aggs []Aggregate, sc *scanScope) ([]PushedAgg, bool) {
-	out := make([]PushedAgg, 0, len(aggs))
+// pushedAggregates splits aggregates into partial columns Cassandra computes per range and the final
+// computation that merges them exactly: count(*), count(col), min(col) and max(col) directly; sum(col)
+// as sum(CAST(col AS varint)) for integer columns (so no range can overflow), as a double for float,
+// as-is for double, varint and decimal, always with count(col) beside it so that a sum of nothing is
+// NULL; avg(col) as that sum and count. ok is false if any aggregate cannot be split so.
+func pushedAggregates(aggs []Aggregate, sc *scanScope) (partials []PushedAgg, finals []FinalAgg, ok bool) {
+	index := map[string]int{}
+	partial := func(p PushedAgg) int {
+		k := p.String()
+		if i, seen := index[k]; seen {
+			return i
+		}
+		partials = append(partials, p)
+		index[k] = len(partials) - 1
+		return len(partials) - 1
+	}
+	bigint := types.Of(types.BigInt)
 	for _, a := range aggs {
 		if a.Distinct {
-			return nil, false
+			return nil, nil, false
 		}
 		if a.Star {
-			out = append(out, PushedAgg{Func: AggCount, Arg: "*", T: a.T})
+			finals = append(finals, FinalAgg{Func: "count", Value: partial(PushedAgg{AggCount, "*", bigint}), Count: -1, T: a.T, Name: a.String()})
 			continue
 		}
-		col, ok := a.Arg.(*expr.Col)
-		if !ok || (a.Func != "count" && a.Func != "min" && a.Func != "max") {
-			return nil, false
+		col, isCol := a.Arg.(*expr.Col)
+		if !isCol {
+			return nil, nil, false
 		}
 		cql := sc.sel[col.Index].CQL
-		if sc.table.Column(unquote(cql)) == nil || (a.Func != "count" && !pushableType(col.T)) {
-			return nil, false // writetime(), ttl(), token() or a type compared differently
+		if sc.table.Column(unquote(cql)) == nil {
+			return nil, nil, false // writetime(), ttl(), token()
 		}
-		out = append(out, PushedAgg{Func: AggFunc(a.Func), Arg: cql, T: a.T})
+		f := FinalAgg{Func: a.Func, Count: -1, T: a.T, Name: a.String()}
+		switch a.Func {
+		case "count":
+			f.Value = partial(PushedAgg{AggCount, cql, bigint})
+		case "min", "max":
+			if !pushableType(col.T) {
+				return nil, nil, false
+			}
+			f.Value = partial(PushedAgg{AggFunc(a.Func), cql, col.T})
+		case "sum", "avg":
+			arg, t := cql, col.T
+			switch {
+			case col.T.IsInteger():
+				arg, t = "CAST("+cql+" AS varint)", types.Of(types.Varint)
+			case col.T.Kind == types.Float:
+				arg, t = "CAST("+cql+" AS double)", types.Of(types.Double)
+			}
+			f.Value = partial(PushedAgg{AggSum, arg, t})
+			f.Count = partial(PushedAgg{AggCount, cql, bigint})
+		default:
+			return nil, nil, false
+		}
+		finals = append(finals, f)
 	}
-	return out, true
+	return partials, finals, true
 }

@@ -57,15 +57,15 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource) (Node, er
 	}
 
 	var node Node
-	if pushed, ok := pushedAggregates(b.aggs(), b.sc); ok && keys == nil && b.isAgg && len(b.agg.groups) == 0 && allPushed && b.ppl == nil {
+	if partials, finals, ok := pushedAggregates(b.aggs(), b.sc); ok && keys == nil && b.isAgg && len(b.agg.groups) == 0 && allPushed && b.ppl == nil {
 		// Every predicate and aggregate runs on the replicas: one partial row per sub-range, merged here.
-		ra := &RangeAggregate{Table: table, Partitioner: src.partitioner, Aggregates: pushed,
+		ra := &RangeAggregate{Table: table, Partitioner: src.partitioner, Aggregates: partials,
 			Restrictions: restrictions, Ranges: subs, RingRanges: len(src.ranges), Hosts: hosts}
-		outs := make([]OutputColumn, len(pushed))
-		for i, a := range b.agg.aggs {
-			outs[i] = OutputColumn{Name: a.String(), Type: a.T.String()}
+		outs := make([]OutputColumn, len(finals))
+		for i, f := range finals {
+			outs[i] = OutputColumn{Name: f.Name, Type: f.T.String()}
 		}
-		node = &MergeAggregate{Child: ra, Outputs: outs, Aggs: pushed}
+		node = &MergeAggregate{Child: ra, Outputs: outs, Aggs: partials, Finals: finals}
 	} else {
 		node = source
 		if b.where != nil {

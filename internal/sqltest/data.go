@@ -132,6 +132,9 @@ var queries = []query{
 	{cql: "SELECT a, b FROM t2 WHERE e > 'm' ORDER BY e, a, b LIMIT 30", ordered: true},
 	{cql: "SELECT e, MAX(d), MIN(b) FROM t2 WHERE a BETWEEN 10 AND 20 GROUP BY e"},
 	{cql: "SELECT * FROM t2 WHERE a = 7 AND c = 3"},
+	// Every term and aggregate pushed to the replicas (sum as varint, avg as sum and count).
+	{cql: "SELECT SUM(n), AVG(f), SUM(f), COUNT(n), MIN(s), MAX(ck) FROM t1 WHERE n < 0 AND ck >= 10"},
+	{cql: "SELECT SUM(n), AVG(n), AVG(f), COUNT(*) FROM t1 WHERE s = 'nope'", sqlite: "SELECT SUM(n), SUM(n) / COUNT(n), AVG(f), COUNT(*) FROM t1 WHERE s = 'nope'"},
 	// The partition key fixed by = and IN: partition reads, no ring scan.
 	{cql: "SELECT ck, n, s FROM t1 WHERE pk = 5 ORDER BY ck", ordered: true},
 	{cql: "SELECT pk, COUNT(*), SUM(n) FROM t1 WHERE pk IN (1, 2, 2999, 4000) AND n > 0 GROUP BY pk ORDER BY pk", ordered: true},

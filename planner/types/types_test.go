@@ -156,3 +156,35 @@ func TestFromLiteral(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	tuple, _ := Parse("tuple<int, text, double>")
+	got, err := Normalize(tuple, []any{int(3), "x", float32(1.5)})
+	if err != nil || Key(got) != Key([]any{int64(3), "x", 1.5}) {
+		t.Errorf("tuple: %#v, %v", got, err)
+	}
+	set, _ := Parse("set<int>")
+	got, _ = Normalize(set, []int{3, 1, 2})
+	if Key(got) != Key([]any{int64(1), int64(2), int64(3)}) {
+		t.Errorf("set not in order: %#v", got)
+	}
+	m, _ := Parse("map<text, smallint>")
+	got, _ = Normalize(m, map[string]int16{"b": 2, "a": 1})
+	if Key(got) != Key([]MapEntry{{"a", int64(1)}, {"b", int64(2)}}) {
+		t.Errorf("map: %#v", got)
+	}
+	// A user type whose fields the schema string does not list keeps every field, by name.
+	udt, _ := Parse("address")
+	got, _ = Normalize(udt, map[string]any{"zip": int(75001), "city": "Paris"})
+	if Key(got) != Key([]MapEntry{{"city", "Paris"}, {"zip", int64(75001)}}) {
+		t.Errorf("udt: %#v", got)
+	}
+	for _, c := range []struct {
+		t Type
+		v any
+	}{{set, nil}, {Of(Int), (*int)(nil)}, {set, []int(nil)}, {m, map[string]int16(nil)}} {
+		if got, err := Normalize(c.t, c.v); got != nil || err != nil {
+			t.Errorf("Normalize(%s, %#v) = %#v, %v; want NULL", c.t, c.v, got, err)
+		}
+	}
+}

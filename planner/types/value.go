@@ -141,8 +141,33 @@ func Normalize(t Type, v any) (any, error) {
 		}
 		sort.Slice(out, func(i, j int) bool { return Compare(t.Elems[0], out[i].Key, out[j].Key) < 0 })
 		return out, nil
+	case Tuple:
+		if x, ok := v.([]any); ok && len(x) == len(t.Elems) {
+			out := make([]any, len(x))
+			for i, e := range x {
+				n, err := Normalize(t.Elems[i], e)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = n
+			}
+			return out, nil
+		}
 	case UDT:
 		if m, ok := v.(map[string]any); ok {
+			if len(t.Field) == 0 {
+				// The schema names the type but not its fields: keep every field, by name.
+				out := make([]MapEntry, 0, len(m))
+				for k, fv := range m {
+					n, err := Normalize(Type{}, fv)
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, MapEntry{k, n})
+				}
+				sort.Slice(out, func(i, j int) bool { return out[i].Key.(string) < out[j].Key.(string) })
+				return out, nil
+			}
 			out := make([]any, len(t.Field))
 			for i, f := range t.Field {
 				e, err := Normalize(t.Elems[i], m[f])
