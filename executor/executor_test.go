@@ -287,3 +287,26 @@ func TestFinalValues(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitStopsScans: a LIMIT without ORDER BY returns its rows and cancels the range scans under it,
+// leaving most sub-ranges unread and no goroutine behind.
+func TestLimitStopsScans(t *testing.T) {
+	before := runtime.NumGoroutine()
+	fq := &fakeQuerier{inflight: map[string]int{}, maxSeen: map[string]int{}, delay: 5 * time.Millisecond}
+	r, _ := ring.New(ring.Murmur3, threeHosts())
+	rg, _ := r.Ranges(ring.Replication{Strategy: ring.SimpleStrategy, Factor: 1})
+	scan := &planner.RangeScan{Table: table, Partitioner: ring.Murmur3, Ranges: ring.Split(rg, ring.Murmur3, 400),
+		Selectors: []planner.ScanColumn{{CQL: "n", Name: "n", Type: types.Of(types.BigInt)}}}
+	it, err := New(fq, Options{Concurrency: 4, PerHost: 4}).Build(&planner.Limit{Child: scan, N: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Drain(context.Background(), it)
+	if err != nil || len(rows) != 5 {
+		t.Fatalf("LIMIT 5 gave %d rows, %v", len(rows), err)
+	}
+	if calls := fq.calls.Load(); calls > 40 {
+		t.Errorf("%d of 400 sub-ranges were queried for LIMIT 5: the scan did not stop", calls)
+	}
+	waitGoroutines(t, before)
+}

@@ -55,6 +55,33 @@ func Parse(text string) (Statement, error) {
 	return &Passthrough{Text: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))}, nil
 }
 
+// constructPos points an error about an unsupported construct at the construct: the JOIN, the
+// subquery's SELECT, the CASE or OFFSET; the statement's start when it cannot tell.
+func constructPos(toks []Token, err error) Pos {
+	msg := err.Error()
+	find := func(word string, nth int) (Pos, bool) {
+		for _, t := range toks {
+			if isWord(t, word) {
+				if nth--; nth == 0 {
+					return t.Pos, true
+				}
+			}
+		}
+		return Pos{}, false
+	}
+	for _, c := range []struct {
+		mention, word string
+		nth           int
+	}{{"JOIN", "join", 1}, {"subquery", "select", 2}, {"CASE", "case", 1}, {"OFFSET", "offset", 1}} {
+		if strings.Contains(msg, c.mention) {
+			if p, ok := find(c.word, c.nth); ok {
+				return p
+			}
+		}
+	}
+	return toks[0].Pos
+}
+
 func hasFrom(toks []Token) bool {
 	for _, t := range toks {
 		if isWord(t, "from") {
@@ -183,7 +210,7 @@ func parseSelect(toks []Token) (Statement, error) {
 	c := &converter{rw: rw}
 	out, err := c.selectStmt(sel)
 	if err != nil {
-		return nil, &SyntaxError{Pos: toks[0].Pos, Msg: err.Error(), Err: err}
+		return nil, &SyntaxError{Pos: constructPos(toks, err), Msg: err.Error(), Err: err}
 	}
 	out.PerPartitionLimit, out.AllowFiltering = tail.perPartitionLimit, tail.allowFiltering
 	return out, nil
