@@ -133,9 +133,9 @@ func (it *partitionLimitIter) Close() error { return it.child.Close() }
 func (e *Executor) buildOperator(node planner.Node) (Iter, error) {
 	switch n := node.(type) {
 	case *planner.RangeScan:
-		return newRangeScanIter(n, e), nil
+		return newRangeScanIter(n, e).pool(), nil
 	case *planner.PartitionRead:
-		return newPartitionReadIter(n, e), nil
+		return newPartitionReadIter(n, e).pool(), nil
 	case *planner.Filter:
 		child, err := e.Build(n.Child)
 		return &filterIter{child: child, cond: n.Cond}, err

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"math/rand"
 	"strings"
-	"sync"
 	"time"
 
 	"gopkg.in/inf.v0"
@@ -36,65 +34,23 @@ func (e *RangeError) Error() string {
 // Unwrap returns the cause.
 func (e *RangeError) Unwrap() error { return e.Err }
 
-// rangeAggIter runs a RangeAggregate: workers take sub-ranges in random order, query a replica of each
-// and send one partial row per sub-range into a bounded channel that Next reads.
+// rangeAggIter runs a RangeAggregate: a readPool over its sub-ranges, each answered by a replica with
+// one partial row.
 type rangeAggIter struct {
 	node *planner.RangeAggregate
 	ex   *Executor
-
-	once   sync.Once
-	out    chan Row
-	done   chan struct{} // closed when every worker has stopped
-	cancel context.CancelFunc
-	errMu  sync.Mutex
-	err    error
 }
 
-func (it *rangeAggIter) start(ctx context.Context) {
-	ctx, it.cancel = context.WithCancel(ctx)
-	it.out = make(chan Row, it.ex.opt.Concurrency)
-	it.done = make(chan struct{})
-	tasks := make(chan ring.Range, len(it.node.Ranges))
-	for _, i := range rand.Perm(len(it.node.Ranges)) {
-		tasks <- it.node.Ranges[i]
-	}
-	close(tasks)
-	var wg sync.WaitGroup
-	for w := 0; w < it.ex.opt.Concurrency; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range tasks {
-				if ctx.Err() != nil {
-					return
-				}
-				row, err := it.runRange(ctx, r)
-				if err != nil {
-					it.fail(err)
-					return
-				}
-				select {
-				case it.out <- row:
-				case <-ctx.Done():
-					return
-				}
+// pool returns the iterator that runs the sub-ranges.
+func (it *rangeAggIter) pool() Iter {
+	return &readPool{concurrency: it.ex.opt.Concurrency, n: len(it.node.Ranges),
+		run: func(ctx context.Context, i int, emit func([]Row) error) error {
+			row, err := it.runRange(ctx, it.node.Ranges[i])
+			if err != nil {
+				return err
 			}
-		}()
-	}
-	go func() {
-		wg.Wait()
-		close(it.out)
-		close(it.done)
-	}()
-}
-
-func (it *rangeAggIter) fail(err error) {
-	it.errMu.Lock()
-	if it.err == nil {
-		it.err = err
-	}
-	it.errMu.Unlock()
-	it.cancel()
+			return emit([]Row{row})
+		}}
 }
 
 // runRange reads one sub-range on one replica, all pages, and returns its partial row.
@@ -169,36 +125,6 @@ func mergeValue(a planner.PushedAgg, acc, v any) any {
 		return v
 	}
 	return acc
-}
-
-func (it *rangeAggIter) Next(ctx context.Context) (Row, error) {
-	it.once.Do(func() { it.start(ctx) })
-	select {
-	case row, ok := <-it.out:
-		if ok {
-			return row, nil
-		}
-		it.errMu.Lock()
-		defer it.errMu.Unlock()
-		if it.err != nil {
-			return nil, it.err
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		return nil, io.EOF
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-func (it *rangeAggIter) Close() error {
-	it.once.Do(func() {}) // a never-started iterator has nothing to stop
-	if it.cancel != nil {
-		it.cancel()
-		<-it.done
-	}
-	return nil
 }
 
 // mergeAggIter folds the partial rows of its child and computes the final row from them.

@@ -3,10 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
-	"io"
-	"math/rand"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cqlscan/cqlscan/planner"
@@ -24,21 +21,20 @@ type read struct {
 	replicas  []string
 }
 
-// scanIter runs a RangeScan or a PartitionRead: workers take the reads in random order, page through
-// each on a replica and send every completed page, its rows normalised to the selectors' types, into
-// a bounded channel. Closing it (a LIMIT reached, an error, Ctrl-C) cancels every worker.
+// scanIter runs a RangeScan or a PartitionRead: a readPool over its reads, each paged through on a
+// replica, every completed page normalised to the selectors' types and emitted.
 type scanIter struct {
 	reads []read
 	sels  []planner.ScanColumn
 	ex    *Executor
+}
 
-	once   sync.Once
-	pages  chan []Row
-	done   chan struct{}
-	cancel context.CancelFunc
-	errMu  sync.Mutex
-	err    error
-	buf    []Row
+// pool returns the iterator that runs the reads.
+func (it *scanIter) pool() Iter {
+	return &readPool{concurrency: it.ex.opt.Concurrency, n: len(it.reads),
+		run: func(ctx context.Context, i int, emit func([]Row) error) error {
+			return it.runRead(ctx, it.reads[i], emit)
+		}}
 }
 
 // newRangeScanIter plans one read per sub-range.
@@ -81,51 +77,8 @@ func selectorList(sels []planner.ScanColumn) string {
 	return strings.Join(parts, ", ")
 }
 
-func (it *scanIter) start(ctx context.Context) {
-	ctx, it.cancel = context.WithCancel(ctx)
-	it.pages = make(chan []Row, it.ex.opt.Concurrency)
-	it.done = make(chan struct{})
-	tasks := make(chan read, len(it.reads))
-	for _, i := range rand.Perm(len(it.reads)) {
-		tasks <- it.reads[i]
-	}
-	close(tasks)
-	var wg sync.WaitGroup
-	for w := 0; w < it.ex.opt.Concurrency; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for rd := range tasks {
-				if ctx.Err() != nil {
-					return
-				}
-				if err := it.runRead(ctx, rd); err != nil {
-					if ctx.Err() == nil {
-						it.fail(err)
-					}
-					return
-				}
-			}
-		}()
-	}
-	go func() {
-		wg.Wait()
-		close(it.pages)
-		close(it.done)
-	}()
-}
-
-func (it *scanIter) fail(err error) {
-	it.errMu.Lock()
-	if it.err == nil {
-		it.err = err
-	}
-	it.errMu.Unlock()
-	it.cancel()
-}
-
 // runRead reads every page of one read from one replica.
-func (it *scanIter) runRead(ctx context.Context, rd read) error {
+func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error) error {
 	host, err := it.ex.picker.Acquire(ctx, rd.replicas)
 	if err != nil {
 		return err
@@ -146,10 +99,8 @@ func (it *scanIter) runRead(ctx context.Context, rd read) error {
 		}
 		rows += int64(len(page.Rows))
 		if len(page.Rows) > 0 {
-			select {
-			case it.pages <- page.Rows:
-			case <-ctx.Done():
-				return ctx.Err()
+			if err := emit(page.Rows); err != nil {
+				return err
 			}
 		}
 		if page.Next == nil {
@@ -171,41 +122,6 @@ func normalizeRow(sels []planner.ScanColumn, row Row) error {
 			return fmt.Errorf("column %s: %w", sels[i].Name, err)
 		}
 		row[i] = nv
-	}
-	return nil
-}
-
-func (it *scanIter) Next(ctx context.Context) (Row, error) {
-	it.once.Do(func() { it.start(ctx) })
-	for len(it.buf) == 0 {
-		select {
-		case page, ok := <-it.pages:
-			if !ok {
-				it.errMu.Lock()
-				defer it.errMu.Unlock()
-				if it.err != nil {
-					return nil, it.err
-				}
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				return nil, io.EOF
-			}
-			it.buf = page
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	row := it.buf[0]
-	it.buf = it.buf[1:]
-	return row, nil
-}
-
-func (it *scanIter) Close() error {
-	it.once.Do(func() {})
-	if it.cancel != nil {
-		it.cancel()
-		<-it.done
 	}
 	return nil
 }
