@@ -20,8 +20,6 @@ import (
 type aggIter struct {
 	child Iter
 	node  *planner.HashAggregate
-	out   []Row
-	done  bool
 }
 
 type group struct {
@@ -29,7 +27,8 @@ type group struct {
 	accs []accumulator
 }
 
-func (it *aggIter) fill(ctx context.Context) error {
+// fill reads all the input and returns one row per group.
+func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 	groups := map[string]*group{}
 	var order []*group
 	keyVals := make([]any, len(it.node.Groups))
@@ -39,11 +38,11 @@ func (it *aggIter) fill(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for i, g := range it.node.Groups {
 			if keyVals[i], err = g.Eval(row); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		k := types.Key(keyVals...)
@@ -57,44 +56,28 @@ func (it *aggIter) fill(ctx context.Context) error {
 			var v any = true // count(*) counts every row
 			if !a.Star {
 				if v, err = a.Arg.Eval(row); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			if err := gr.accs[i].add(v); err != nil {
-				return fmt.Errorf("%s: %w", a, err)
+				return nil, fmt.Errorf("%s: %w", a, err)
 			}
 		}
 	}
 	if len(it.node.Groups) == 0 && len(order) == 0 {
 		order = append(order, &group{accs: newAccumulators(it.node.Aggs)})
 	}
+	out := make([]Row, 0, len(order))
 	for _, gr := range order {
 		row := make(Row, 0, len(gr.vals)+len(gr.accs))
 		row = append(row, gr.vals...)
 		for _, a := range gr.accs {
 			row = append(row, a.result())
 		}
-		it.out = append(it.out, row)
+		out = append(out, row)
 	}
-	it.done = true
-	return nil
+	return out, nil
 }
-
-func (it *aggIter) Next(ctx context.Context) (Row, error) {
-	if !it.done {
-		if err := it.fill(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if len(it.out) == 0 {
-		return nil, io.EOF
-	}
-	r := it.out[0]
-	it.out = it.out[1:]
-	return r, nil
-}
-
-func (it *aggIter) Close() error { return it.child.Close() }
 
 // accumulator folds the non-NULL values of one aggregate in one group.
 type accumulator interface {

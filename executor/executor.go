@@ -52,7 +52,7 @@ func New(q Querier, opt Options) *Executor {
 func (e *Executor) Build(node planner.Node) (Iter, error) {
 	switch n := node.(type) {
 	case *planner.RangeAggregate:
-		return (&rangeAggIter{node: n, ex: e}).pool(), nil
+		return newRangeAggregateIter(n, e).pool(), nil
 	case *planner.MergeAggregate:
 		child, err := e.Build(n.Child)
 		if err != nil {

@@ -35,9 +35,10 @@ func TestTokenRestriction(t *testing.T) {
 		{ring.Range{Start: p.Min, End: p.Max}, ``, nil},
 	}
 	for _, c := range cases {
-		got, args := tokenRestriction(table, p, c.r)
+		conds, args := tokenConds(table, p, c.r)
+		got := statement("", conds, nil, 0)
 		if got != c.want || fmt.Sprint(args) != fmt.Sprint(c.args) {
-			t.Errorf("tokenRestriction(%v) = %q %v, want %q %v", c.r, got, args, c.want, c.args)
+			t.Errorf("token conditions of %v = %q %v, want %q %v", c.r, got, args, c.want, c.args)
 		}
 	}
 	if got := tableRef(table); got != `ks."T"` {

@@ -33,3 +33,30 @@ func Drain(ctx context.Context, it Iter) ([]Row, error) {
 		rows = append(rows, r)
 	}
 }
+
+// bufferedIter returns the rows that fill computes from its whole input (a hash aggregate, a sort),
+// filled on the first call to Next.
+type bufferedIter struct {
+	child Iter
+	fill  func(ctx context.Context) ([]Row, error)
+	rows  []Row
+	done  bool
+}
+
+func (it *bufferedIter) Next(ctx context.Context) (Row, error) {
+	if !it.done {
+		rows, err := it.fill(ctx)
+		if err != nil {
+			return nil, err
+		}
+		it.rows, it.done = rows, true
+	}
+	if len(it.rows) == 0 {
+		return nil, io.EOF
+	}
+	r := it.rows[0]
+	it.rows = it.rows[1:]
+	return r, nil
+}
+
+func (it *bufferedIter) Close() error { return it.child.Close() }

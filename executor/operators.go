@@ -150,13 +150,13 @@ func (e *Executor) buildOperator(node planner.Node) (Iter, error) {
 		return &limitIter{child: child, left: n.N}, err
 	case *planner.Sort:
 		child, err := e.Build(n.Child)
-		return &sortIter{child: child, keys: n.Keys, limit: n.Limit}, err
+		return &bufferedIter{child: child, fill: (&sortIter{child: child, keys: n.Keys, limit: n.Limit}).fill}, err
 	case *planner.PartitionLimit:
 		child, err := e.Build(n.Child)
 		return &partitionLimitIter{child: child, n: n.N, keys: n.Keys, seen: map[string]int64{}}, err
 	case *planner.HashAggregate:
 		child, err := e.Build(n.Child)
-		return &aggIter{child: child, node: n}, err
+		return &bufferedIter{child: child, fill: (&aggIter{child: child, node: n}).fill}, err
 	}
 	return nil, nil
 }

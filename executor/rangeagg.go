@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"strings"
-	"time"
 
 	"gopkg.in/inf.v0"
 
@@ -33,69 +31,6 @@ func (e *RangeError) Error() string {
 
 // Unwrap returns the cause.
 func (e *RangeError) Unwrap() error { return e.Err }
-
-// rangeAggIter runs a RangeAggregate: a readPool over its sub-ranges, each answered by a replica with
-// one partial row.
-type rangeAggIter struct {
-	node *planner.RangeAggregate
-	ex   *Executor
-}
-
-// pool returns the iterator that runs the sub-ranges.
-func (it *rangeAggIter) pool() Iter {
-	return &readPool{concurrency: it.ex.opt.Concurrency, n: len(it.node.Ranges),
-		run: func(ctx context.Context, i int, emit func([]Row) error) error {
-			row, err := it.runRange(ctx, it.node.Ranges[i])
-			if err != nil {
-				return err
-			}
-			return emit([]Row{row})
-		}}
-}
-
-// runRange reads one sub-range on one replica, all pages, and returns its partial row.
-func (it *rangeAggIter) runRange(ctx context.Context, r ring.Range) (Row, error) {
-	n := it.node
-	host, err := it.ex.picker.Acquire(ctx, r.Replicas)
-	if err != nil {
-		return nil, err
-	}
-	defer it.ex.picker.Release(host)
-	cols := make([]string, len(n.Aggregates))
-	for i, a := range n.Aggregates {
-		cols[i] = a.String()
-	}
-	stmt, args := rangeStatement("SELECT "+strings.Join(cols, ", ")+" FROM "+tableRef(n.Table), n.Table,
-		n.Partitioner, r, n.Restrictions, 0)
-	began := time.Now()
-	req := PageRequest{HostID: host, Stmt: stmt, Args: args, PageSize: it.ex.opt.FetchSize}
-	partial := make(Row, len(n.Aggregates))
-	for {
-		page, err := it.ex.q.QueryPage(ctx, req)
-		if err != nil {
-			return nil, &RangeError{Range: r, Host: it.ex.hostName(host), Err: err}
-		}
-		for _, row := range page.Rows {
-			for i, a := range n.Aggregates {
-				v, err := types.Normalize(a.T, row[i])
-				if err != nil {
-					return nil, &RangeError{Range: r, Host: it.ex.hostName(host), Err: fmt.Errorf("%s: %w", cols[i], err)}
-				}
-				partial[i] = mergeValue(a, partial[i], v)
-			}
-		}
-		if page.Next == nil {
-			break
-		}
-		req.PageState = page.Next
-	}
-	var counted int64
-	if c, ok := partial[0].(int64); ok && n.Aggregates[0].Func == planner.AggCount {
-		counted = c
-	}
-	it.ex.opt.Stats.record(it.ex.hostName(host), counted, time.Since(began))
-	return partial, nil
-}
 
 // mergeValue folds a partial aggregate value into an accumulated one: counts and sums add up (a
 // missing count is 0), minima and maxima compare; NULL means "no value yet".

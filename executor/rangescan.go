@@ -8,6 +8,7 @@ import (
 
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/schema"
 	"github.com/cqlscan/cqlscan/planner/types"
 )
 
@@ -21,12 +22,14 @@ type read struct {
 	replicas  []string
 }
 
-// scanIter runs a RangeScan or a PartitionRead: a readPool over its reads, each paged through on a
-// replica, every completed page normalised to the selectors' types and emitted.
+// scanIter runs a RangeScan, a PartitionRead or a RangeAggregate: a readPool over its reads, each
+// paged through on a replica, every completed page normalised to the selectors' types and emitted.
 type scanIter struct {
 	reads []read
 	sels  []planner.ScanColumn
 	ex    *Executor
+	// rowsIn says how many table rows a page stands for, in the stats (default: its length).
+	rowsIn func(page []Row) int64
 }
 
 // pool returns the iterator that runs the reads.
@@ -37,33 +40,51 @@ func (it *scanIter) pool() Iter {
 		}}
 }
 
-// newRangeScanIter plans one read per sub-range.
-func newRangeScanIter(n *planner.RangeScan, ex *Executor) *scanIter {
-	from := "SELECT " + selectorList(n.Selectors) + " FROM " + tableRef(n.Table)
-	it := &scanIter{sels: n.Selectors, ex: ex}
-	for _, r := range n.Ranges {
-		stmt, args := rangeStatement(from, n.Table, n.Partitioner, r, n.Restrictions, n.PerPartitionLimit)
+// newRangeReads plans one read per sub-range.
+func newRangeReads(sels []planner.ScanColumn, t *schema.Table, p *ring.Partitioner, ranges []ring.Range,
+	restrictions []string, ppl int64, ex *Executor) *scanIter {
+	from := "SELECT " + selectorList(sels) + " FROM " + tableRef(t)
+	it := &scanIter{sels: sels, ex: ex}
+	for _, r := range ranges {
+		stmt, args := rangeStatement(from, t, p, r, restrictions, ppl)
 		it.reads = append(it.reads, read{rng: r, stmt: stmt, args: args, replicas: r.Replicas})
+	}
+	return it
+}
+
+// newRangeScanIter reads the rows of every sub-range.
+func newRangeScanIter(n *planner.RangeScan, ex *Executor) *scanIter {
+	return newRangeReads(n.Selectors, n.Table, n.Partitioner, n.Ranges, n.Restrictions, n.PerPartitionLimit, ex)
+}
+
+// newRangeAggregateIter reads each sub-range's partial aggregates, one row per sub-range, for the
+// MergeAggregate above it to fold.
+func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) *scanIter {
+	sels := make([]planner.ScanColumn, len(n.Aggregates))
+	for i, a := range n.Aggregates {
+		sels[i] = planner.ScanColumn{CQL: a.String(), Name: a.String(), Type: a.T}
+	}
+	it := newRangeReads(sels, n.Table, n.Partitioner, n.Ranges, n.Restrictions, 0, ex)
+	if n.Aggregates[0].Func == planner.AggCount {
+		it.rowsIn = func(page []Row) int64 { // the rows counted, not the one row that says so
+			var rows int64
+			for _, r := range page {
+				c, _ := r[0].(int64)
+				rows += c
+			}
+			return rows
+		}
 	}
 	return it
 }
 
 // newPartitionReadIter plans one read per partition.
 func newPartitionReadIter(n *planner.PartitionRead, ex *Executor) *scanIter {
-	from := "SELECT " + selectorList(n.Selectors) + " FROM " + tableRef(n.Table) + " WHERE "
+	from := "SELECT " + selectorList(n.Selectors) + " FROM " + tableRef(n.Table)
 	it := &scanIter{sels: n.Selectors, ex: ex}
 	for _, k := range n.Keys {
 		where := planner.PartitionWhere(n.Table, k)
-		stmt := from + where
-		if len(n.Restrictions) > 0 {
-			stmt += " AND " + strings.Join(n.Restrictions, " AND ")
-		}
-		if n.PerPartitionLimit > 0 {
-			stmt += fmt.Sprintf(" PER PARTITION LIMIT %d", n.PerPartitionLimit)
-		}
-		if len(n.Restrictions) > 0 {
-			stmt += " ALLOW FILTERING"
-		}
+		stmt := statement(from, []string{where}, n.Restrictions, n.PerPartitionLimit)
 		it.reads = append(it.reads, read{partition: where, stmt: stmt})
 	}
 	return it
@@ -97,7 +118,11 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 				return &RangeError{Range: rd.rng, Partition: rd.partition, Host: it.ex.hostName(host), Err: err}
 			}
 		}
-		rows += int64(len(page.Rows))
+		if it.rowsIn != nil {
+			rows += it.rowsIn(page.Rows)
+		} else {
+			rows += int64(len(page.Rows))
+		}
 		if len(page.Rows) > 0 {
 			if err := emit(page.Rows); err != nil {
 				return err

@@ -13,11 +13,9 @@ import (
 // sortIter reads all its input and returns it ordered by the keys, NULL first ascending and last
 // descending. With a limit it keeps only the best limit rows in a heap, so memory is bounded by it.
 type sortIter struct {
-	child  Iter
-	keys   []planner.SortKey
-	limit  int64
-	rows   []Row
-	sorted bool
+	child Iter
+	keys  []planner.SortKey
+	limit int64
 }
 
 // less orders rows by the sort keys.
@@ -50,7 +48,8 @@ func (h *rowHeap) Pop() any {
 	return r
 }
 
-func (it *sortIter) fill(ctx context.Context) error {
+// fill reads all the input and returns it in order.
+func (it *sortIter) fill(ctx context.Context) ([]Row, error) {
 	h := &rowHeap{less: it.less}
 	for {
 		row, err := it.child.Next(ctx)
@@ -58,7 +57,7 @@ func (it *sortIter) fill(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		switch {
 		case it.limit <= 0 || int64(h.Len()) < it.limit:
@@ -68,24 +67,7 @@ func (it *sortIter) fill(ctx context.Context) error {
 			heap.Fix(h, 0)
 		}
 	}
-	it.rows = h.rows
-	sort.SliceStable(it.rows, func(i, j int) bool { return it.less(it.rows[i], it.rows[j]) })
-	it.sorted = true
-	return nil
+	rows := h.rows
+	sort.SliceStable(rows, func(i, j int) bool { return it.less(rows[i], rows[j]) })
+	return rows, nil
 }
-
-func (it *sortIter) Next(ctx context.Context) (Row, error) {
-	if !it.sorted {
-		if err := it.fill(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if len(it.rows) == 0 {
-		return nil, io.EOF
-	}
-	r := it.rows[0]
-	it.rows = it.rows[1:]
-	return r, nil
-}
-
-func (it *sortIter) Close() error { return it.child.Close() }

@@ -61,6 +61,16 @@ func (n *PartitionRead) Columns() []OutputColumn {
 	return out
 }
 
+// TokenCall is token(partition key columns) for t, as CQL takes it.
+func TokenCall(t *schema.Table) string {
+	pk := t.PartitionKey()
+	names := make([]string, len(pk))
+	for i, c := range pk {
+		names[i] = parser.QuoteIdent(c.Name)
+	}
+	return "token(" + strings.Join(names, ", ") + ")"
+}
+
 // PartitionWhere is the CQL restriction selecting one partition of t by its key literals.
 func PartitionWhere(t *schema.Table, key []string) string {
 	pk := t.PartitionKey()

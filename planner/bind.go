@@ -103,14 +103,7 @@ func (s *scanScope) resolve(e parser.Expr) (expr.Expr, bool, error) {
 			if s.part == ring.Random {
 				t = types.Of(types.Varint)
 			}
-			cql := "token("
-			for i, c := range pk {
-				if i > 0 {
-					cql += ", "
-				}
-				cql += parser.QuoteIdent(c.Name)
-			}
-			return s.selector(cql+")", e.String(), t), true, nil
+			return s.selector(TokenCall(s.table), e.String(), t), true, nil
 		}
 	}
 	return nil, false, nil

@@ -10,6 +10,7 @@ import (
 	"net"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
@@ -70,20 +71,9 @@ func Connect(cfg Config) (*Conn, error) {
 	c.Metadata.CacheMode = gocql.Disabled
 	s, err := c.CreateSession()
 	if err != nil {
-		return nil, fmt.Errorf("%w to %s port %d: %v", ErrConnect, joinHosts(cfg.Hosts), cfg.Port, err)
+		return nil, fmt.Errorf("%w to %s port %d: %v", ErrConnect, strings.Join(cfg.Hosts, ","), cfg.Port, err)
 	}
 	return &Conn{s: s, cfg: cfg}, nil
-}
-
-func joinHosts(h []string) string {
-	s := ""
-	for i, x := range h {
-		if i > 0 {
-			s += ","
-		}
-		s += x
-	}
-	return s
 }
 
 // Close closes the session.
@@ -130,24 +120,23 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 		return nil, nil
 	}
 	var dest []any
-	width := make([]int, len(cols)) // destinations per column: 1, or a tuple's element count
+	tupleWidth := make([]int, len(cols)) // a tuple column's element count; 0 for other columns
 	for i, c := range cols {
 		if tt, ok := c.TypeInfo.(gocql.TupleTypeInfo); ok {
 			for _, e := range tt.Elems {
 				dest = append(dest, reflect.New(reflect.PointerTo(reflect.TypeOf(e.Zero()))).Interface())
 			}
-			width[i] = len(tt.Elems)
+			tupleWidth[i] = len(tt.Elems)
 			continue
 		}
 		dest = append(dest, reflect.New(reflect.PointerTo(reflect.TypeOf(c.TypeInfo.Zero()))).Interface())
-		width[i] = 1
 	}
 	var rows []executor.Row
 	for i := 0; (limit < 0 || i < limit) && iter.Scan(dest...); i++ {
 		row := make(executor.Row, len(cols))
 		d := 0
-		for j, w := range width {
-			if w == 1 && !isTuple(cols[j]) {
+		for j, w := range tupleWidth {
+			if w == 0 {
 				row[j] = deref(dest[d])
 				d++
 				continue
@@ -162,11 +151,6 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
-}
-
-func isTuple(c gocql.ColumnInfo) bool {
-	_, ok := c.TypeInfo.(gocql.TupleTypeInfo)
-	return ok
 }
 
 // deref turns a **T destination into the T it holds, or nil for NULL.
