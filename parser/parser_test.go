@@ -210,3 +210,34 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestWalkAndRewrite(t *testing.T) {
+	st, err := Parse("SELECT * FROM t WHERE a BETWEEN 1 AND f(b) AND c IN (d, 2) AND tags CONTAINS e AND m[g] IS NULL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := st.(*Select).Where
+	var cols []string
+	Walk(where, func(e Expr) {
+		if c, ok := e.(*ColumnRef); ok {
+			cols = append(cols, c.Name)
+		}
+	})
+	if got := strings.Join(cols, " "); got != "a b c d tags e m g" {
+		t.Errorf("Walk visited %q", got)
+	}
+	before := where.String()
+	renamed := Rewrite(where, func(e Expr) (Expr, bool) {
+		if c, ok := e.(*ColumnRef); ok {
+			return &ColumnRef{Name: c.Name + "2"}, true
+		}
+		return nil, false
+	})
+	want := "(((a2 BETWEEN 1 AND f(b2)) AND (c2 IN (d2, 2))) AND (tags2 CONTAINS e2)) AND (m2[g2] IS NULL)"
+	if renamed.String() != want {
+		t.Errorf("Rewrite gave %s, want %s", renamed, want)
+	}
+	if where.String() != before {
+		t.Errorf("Rewrite modified its input: %s", where)
+	}
+}

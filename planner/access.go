@@ -107,7 +107,7 @@ func fixedPartitions(cond expr.Expr, sc *scanScope) [][]string {
 			continue
 		}
 		for i, p := range pk {
-			if sc.sel[col.Index].CQL != parser.QuoteIdent(p.Name) || values[i] != nil {
+			if sc.sel[col.Index].Column != p.Name || values[i] != nil {
 				continue
 			}
 			var lits []string
@@ -168,7 +168,7 @@ func tokenBounds(cond expr.Expr, sc *scanScope, p *ring.Partitioner) (lo, hi *bi
 		}
 		col, isCol := cmp.L.(*expr.Col)
 		k, isConst := cmp.R.(*expr.Const)
-		if !isCol || !isConst || k.Value == nil || !strings.HasPrefix(sc.sel[col.Index].CQL, "token(") {
+		if !isCol || !isConst || k.Value == nil || !sc.sel[col.Index].Token {
 			continue
 		}
 		var v *big.Int

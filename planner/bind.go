@@ -46,14 +46,14 @@ func newScanScope(t *schema.Table, p *ring.Partitioner) (*scanScope, error) {
 }
 
 // selector returns a Col for a scan selector, adding it if new.
-func (s *scanScope) selector(cql, name string, t types.Type) *expr.Col {
-	i, ok := s.index[cql]
+func (s *scanScope) selector(c ScanColumn) *expr.Col {
+	i, ok := s.index[c.CQL]
 	if !ok {
 		i = len(s.sel)
-		s.sel = append(s.sel, ScanColumn{CQL: cql, Name: name, Type: t})
-		s.index[cql] = i
+		s.sel = append(s.sel, c)
+		s.index[c.CQL] = i
 	}
-	return &expr.Col{Index: i, Name: name, T: t}
+	return &expr.Col{Index: i, Name: c.Name, T: c.Type}
 }
 
 func (s *scanScope) column(name string) (*expr.Col, error) {
@@ -61,7 +61,8 @@ func (s *scanScope) column(name string) (*expr.Col, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %s in %s.%s", ErrUnknownColumn, parser.QuoteIdent(name), s.table.Keyspace, s.table.Name)
 	}
-	return s.selector(parser.QuoteIdent(name), parser.QuoteIdent(name), t), nil
+	q := parser.QuoteIdent(name)
+	return s.selector(ScanColumn{CQL: q, Name: q, Type: t, Column: name}), nil
 }
 
 // resolve binds the leaves a scan can provide: columns and the server-side writetime, ttl and token.
@@ -88,7 +89,7 @@ func (s *scanScope) resolve(e parser.Expr) (expr.Expr, bool, error) {
 			if e.Name == "ttl" {
 				t = types.Of(types.Int)
 			}
-			return s.selector(e.Name+"("+parser.QuoteIdent(ref.Name)+")", e.String(), t), true, nil
+			return s.selector(ScanColumn{CQL: e.Name + "(" + parser.QuoteIdent(ref.Name) + ")", Name: e.String(), Type: t}), true, nil
 		case "token":
 			pk := s.table.PartitionKey()
 			if len(e.Args) != len(pk) {
@@ -103,7 +104,7 @@ func (s *scanScope) resolve(e parser.Expr) (expr.Expr, bool, error) {
 			if s.part == ring.Random {
 				t = types.Of(types.Varint)
 			}
-			return s.selector(TokenCall(s.table), e.String(), t), true, nil
+			return s.selector(ScanColumn{CQL: TokenCall(s.table), Name: e.String(), Type: t, Token: true}), true, nil
 		}
 	}
 	return nil, false, nil
@@ -509,7 +510,7 @@ func (a *aggScope) aggregate(f *parser.FuncCall) (Aggregate, error) {
 // containsAggregate reports whether e calls an aggregate function.
 func containsAggregate(e parser.Expr) bool {
 	found := false
-	walk(e, func(x parser.Expr) {
+	parser.Walk(e, func(x parser.Expr) {
 		if f, ok := x.(*parser.FuncCall); ok && aggregateFuncs[f.Name] {
 			found = true
 		}
@@ -517,64 +518,20 @@ func containsAggregate(e parser.Expr) bool {
 	return found
 }
 
-// walk calls fn on e and every sub-expression.
-func walk(e parser.Expr, fn func(parser.Expr)) {
-	if e == nil {
-		return
-	}
-	fn(e)
-	switch e := e.(type) {
-	case *parser.FuncCall:
-		for _, a := range e.Args {
-			walk(a, fn)
-		}
-	case *parser.Unary:
-		walk(e.X, fn)
-	case *parser.Binary:
-		walk(e.L, fn)
-		walk(e.R, fn)
-	case *parser.Between:
-		walk(e.X, fn)
-		walk(e.Lo, fn)
-		walk(e.Hi, fn)
-	case *parser.In:
-		walk(e.X, fn)
-		for _, x := range e.List {
-			walk(x, fn)
-		}
-	case *parser.IsNull:
-		walk(e.X, fn)
-	case *parser.Contains:
-		walk(e.X, fn)
-		walk(e.Value, fn)
-	case *parser.Index:
-		walk(e.X, fn)
-		walk(e.Key, fn)
-	}
-}
-
-// substituteAliases replaces references to select-list aliases with the aliased expressions.
+// substituteAliases replaces references to select-list aliases with the aliased expressions. It
+// looks through operators only: a name inside a function call, CONTAINS or an element access is the
+// table's column.
 func substituteAliases(e parser.Expr, aliases map[string]parser.Expr) parser.Expr {
-	switch x := e.(type) {
-	case *parser.ColumnRef:
-		if a, ok := aliases[x.Name]; ok {
-			return a
+	return parser.Rewrite(e, func(x parser.Expr) (parser.Expr, bool) {
+		switch x := x.(type) {
+		case *parser.ColumnRef:
+			if a, ok := aliases[x.Name]; ok {
+				return a, true
+			}
+			return x, true
+		case *parser.Unary, *parser.Binary, *parser.Between, *parser.In, *parser.IsNull:
+			return nil, false
 		}
-	case *parser.Unary:
-		return &parser.Unary{Op: x.Op, X: substituteAliases(x.X, aliases)}
-	case *parser.Binary:
-		return &parser.Binary{Op: x.Op, L: substituteAliases(x.L, aliases), R: substituteAliases(x.R, aliases)}
-	case *parser.Between:
-		return &parser.Between{X: substituteAliases(x.X, aliases), Lo: substituteAliases(x.Lo, aliases),
-			Hi: substituteAliases(x.Hi, aliases), Not: x.Not}
-	case *parser.In:
-		list := make([]parser.Expr, len(x.List))
-		for i, y := range x.List {
-			list[i] = substituteAliases(y, aliases)
-		}
-		return &parser.In{X: substituteAliases(x.X, aliases), List: list, Not: x.Not}
-	case *parser.IsNull:
-		return &parser.IsNull{X: substituteAliases(x.X, aliases), Not: x.Not}
-	}
-	return e
+		return x, true
+	})
 }

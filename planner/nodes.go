@@ -13,9 +13,11 @@ import (
 // ScanColumn is one selector of a range scan: a column, or a server-side function of one
 // (writetime, ttl, token).
 type ScanColumn struct {
-	CQL  string // the selector as sent, e.g. "v" or writetime("v")
-	Name string // as shown, e.g. v or writetime(v)
-	Type types.Type
+	CQL    string // the selector as sent, e.g. "v" or writetime("v")
+	Name   string // as shown, e.g. v or writetime(v)
+	Type   types.Type
+	Column string // the table column it reads as is; "" for writetime(), ttl() and token()
+	Token  bool   // it is token(partition key)
 }
 
 // RangeScan reads the selected columns of every row of a table, sub-range by sub-range, each on one

@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"strings"
-
 	"github.com/cqlscan/cqlscan/planner/expr"
 	"github.com/cqlscan/cqlscan/planner/schema"
 	"github.com/cqlscan/cqlscan/planner/types"
@@ -41,11 +39,12 @@ func pushable(cond expr.Expr, sc *scanScope) (restrictions []string, all bool) {
 			all = false
 			continue
 		}
-		cqlName := sc.sel[col.Index].CQL
-		if strings.HasPrefix(cqlName, "token(") {
+		sel := sc.sel[col.Index]
+		if sel.Token {
 			continue // token bounds clip the ranges scanned (tokenBounds): exactly this term
 		}
-		column := sc.table.Column(unquote(cqlName))
+		cqlName := sel.CQL
+		column := sc.table.Column(sel.Column)
 		if column == nil || column.Kind == schema.PartitionKey || !pushableType(col.T) {
 			all = false
 			continue
@@ -97,14 +96,6 @@ func pushableType(t types.Type) bool {
 	return false
 }
 
-// unquote undoes parser.QuoteIdent for a plain column selector.
-func unquote(s string) string {
-	if strings.HasPrefix(s, `"`) && strings.HasSuffix(s, `"`) {
-		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
-	}
-	return s
-}
-
 // pushedAggregates splits aggregates into partial columns Cassandra computes per range and the final
 // computation that merges them exactly: count(*), count(col), min(col) and max(col) directly; sum(col)
 // as sum(CAST(col AS varint)) for integer columns (so no range can overflow), as a double for float,
@@ -134,10 +125,10 @@ func pushedAggregates(aggs []Aggregate, sc *scanScope) (partials []PushedAgg, fi
 		if !isCol {
 			return nil, nil, false
 		}
-		cql := sc.sel[col.Index].CQL
-		if sc.table.Column(unquote(cql)) == nil {
+		if sc.sel[col.Index].Column == "" {
 			return nil, nil, false // writetime(), ttl(), token()
 		}
+		cql := sc.sel[col.Index].CQL
 		f := FinalAgg{Func: a.Func, Count: -1, T: a.T, Name: a.String()}
 		switch a.Func {
 		case "count":

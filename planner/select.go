@@ -116,8 +116,9 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource) (Node, er
 	if len(b.sc.sel) == 0 {
 		// A statement that reads no column (count(*) with HAVING, say) still needs rows: select the
 		// first partition key column, which every row has.
-		pk := table.PartitionKey()[0].Name
-		b.sc.selector(parser.QuoteIdent(pk), pk, b.sc.colTypes[pk])
+		if _, err := b.sc.column(table.PartitionKey()[0].Name); err != nil {
+			return nil, err
+		}
 	}
 	switch src := source.(type) {
 	case *RangeScan:

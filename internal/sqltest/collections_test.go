@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cqlscan/cqlscan/executor/cluster"
 	"github.com/cqlscan/cqlscan/internal/load"
 	"github.com/cqlscan/cqlscan/internal/testcluster"
 )
@@ -102,11 +101,7 @@ func TestCollectionsAndPartitionLimit(t *testing.T) {
 		{"SELECT count(k) FROM c WHERE k >= 3 PER PARTITION LIMIT 2", parts * 2},
 		{"SELECT count(k) FROM c WHERE k = 5 PER PARTITION LIMIT 2", parts},
 	}
-	conn, err := cluster.Connect(cluster.Config{Hosts: hosts[:1], Port: 9042})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := connect(t, hosts)
 	for _, c := range cases {
 		got, err := runCQL(ctx, conn, ks, c.q)
 		if err != nil {
@@ -131,11 +126,7 @@ func TestTokenRestrictions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := cluster.Connect(cluster.Config{Hosts: hosts[:1], Port: 9042})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := connect(t, hosts)
 	one := func(q string) int64 {
 		t.Helper()
 		rows, err := runCQL(ctx, conn, "tokens", q)

@@ -43,11 +43,7 @@ func TestAgainstSQLite(t *testing.T) {
 	fill(ctx, t, s, db, "t1", cqlT1, t1Rows, 8, t1Row)
 	fill(ctx, t, s, db, "t2", cqlT2, t2Rows, 5, t2Row)
 
-	conn, err := cluster.Connect(cluster.Config{Hosts: hosts[:1], Port: 9042, RequestTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := connect(t, hosts)
 
 	if len(queries) < 40 {
 		t.Fatalf("only %d queries; the differential test promises at least 40", len(queries))
@@ -105,6 +101,17 @@ func fill(ctx context.Context, t *testing.T, s *gocql.Session, db *sql.DB, table
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// connect opens a cqlscan connection to the cluster, closed when the test ends.
+func connect(t *testing.T, hosts []string) *cluster.Conn {
+	t.Helper()
+	conn, err := cluster.Connect(cluster.Config{Hosts: hosts[:1], Port: 9042, RequestTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Close)
+	return conn
 }
 
 // runCQL runs a statement through cqlscan's parser, planner and executor, with ks in use.

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cqlscan/cqlscan/executor/cluster"
 	"github.com/cqlscan/cqlscan/internal/load"
 	"github.com/cqlscan/cqlscan/internal/testcluster"
 )
@@ -41,11 +40,7 @@ func TestSeedQuery(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("the generator put no rows in the seed query's ranges")
 	}
-	conn, err := cluster.Connect(cluster.Config{Hosts: hosts[:1], Port: 9042})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := connect(t, hosts)
 	got, err := runCQL(ctx, conn, ks, `SELECT server, count(*), avg(latency) FROM events
 		WHERE server BETWEEN 'esb12' AND 'esb15' AND hour BETWEEN '08:00' AND '09:00'
 		GROUP BY server ORDER BY count(*) DESC LIMIT 10`)

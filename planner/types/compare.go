@@ -2,6 +2,7 @@ package types
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"math"
 	"math/big"
@@ -46,7 +47,7 @@ func Compare(t Type, a, b any) int {
 		}
 	case time.Duration:
 		if y, ok := b.(time.Duration); ok {
-			return cmpInt(int64(x), int64(y))
+			return cmp.Compare(int64(x), int64(y))
 		}
 	case UUIDValue:
 		if y, ok := b.(UUIDValue); ok {
@@ -54,13 +55,13 @@ func Compare(t Type, a, b any) int {
 		}
 	case DurationValue:
 		if y, ok := b.(DurationValue); ok {
-			if c := cmpInt(int64(x.Months), int64(y.Months)); c != 0 {
+			if c := cmp.Compare(int64(x.Months), int64(y.Months)); c != 0 {
 				return c
 			}
-			if c := cmpInt(int64(x.Days), int64(y.Days)); c != 0 {
+			if c := cmp.Compare(int64(x.Days), int64(y.Days)); c != 0 {
 				return c
 			}
-			return cmpInt(x.Nanos, y.Nanos)
+			return cmp.Compare(x.Nanos, y.Nanos)
 		}
 	case []any:
 		if y, ok := b.([]any); ok {
@@ -77,11 +78,11 @@ func Compare(t Type, a, b any) int {
 					return c
 				}
 			}
-			return cmpInt(int64(len(x)), int64(len(y)))
+			return cmp.Compare(int64(len(x)), int64(len(y)))
 		}
 	}
 	// Values of different classes (which a typed plan does not produce): order by class.
-	return cmpInt(int64(class(a)), int64(class(b)))
+	return cmp.Compare(int64(class(a)), int64(class(b)))
 }
 
 // CompareNullable is Compare with NULL ordered before every value.
@@ -116,7 +117,7 @@ func compareSeq(t Type, x, y []any) int {
 			return c
 		}
 	}
-	return cmpInt(int64(len(x)), int64(len(y)))
+	return cmp.Compare(int64(len(x)), int64(len(y)))
 }
 
 func compareUUID(timeFirst bool, x, y UUIDValue) int {
@@ -125,12 +126,12 @@ func compareUUID(timeFirst bool, x, y UUIDValue) int {
 		return int(vx) - int(vy)
 	}
 	if timeFirst || vx == 1 {
-		if c := cmpUint(uuidTime(x), uuidTime(y)); c != 0 {
+		if c := cmp.Compare(uuidTime(x), uuidTime(y)); c != 0 {
 			return c
 		}
 	}
 	if timeFirst {
-		return cmpInt(int64(binary.BigEndian.Uint64(x[8:])), int64(binary.BigEndian.Uint64(y[8:])))
+		return cmp.Compare(int64(binary.BigEndian.Uint64(x[8:])), int64(binary.BigEndian.Uint64(y[8:])))
 	}
 	return bytes.Compare(x[:], y[:])
 }
@@ -188,7 +189,7 @@ func compareFloat(a, b float64) int {
 		return 1
 	}
 	ba, bb := int64(math.Float64bits(canonNaN(a))), int64(math.Float64bits(canonNaN(b)))
-	return cmpInt(ba, bb)
+	return cmp.Compare(ba, bb)
 }
 
 func canonNaN(f float64) float64 {
@@ -216,26 +217,6 @@ func class(v any) int {
 
 func boolInt(b bool) int {
 	if b {
-		return 1
-	}
-	return 0
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
 		return 1
 	}
 	return 0

@@ -54,7 +54,7 @@ func fromLiteral(t Type, lit *parser.Literal) (any, error) {
 		}
 	case Decimal:
 		if lit.Kind == parser.LitInt || (lit.Kind == parser.LitFloat && isFinite(text)) {
-			if v, ok := new(inf.Dec).SetString(normalizeExponent(text)); ok {
+			if v, ok := new(inf.Dec).SetString(strings.ToLower(text)); ok {
 				return v, nil
 			}
 		}
@@ -127,35 +127,27 @@ func fromLiteral(t Type, lit *parser.Literal) (any, error) {
 	return nil, fmt.Errorf("a %s literal cannot be a %s", litKindName(lit.Kind), t)
 }
 
-func litKindName(k parser.LitKind) string {
-	return map[parser.LitKind]string{parser.LitBool: "boolean", parser.LitInt: "integer", parser.LitFloat: "float",
-		parser.LitString: "string", parser.LitBlob: "blob", parser.LitUUID: "uuid", parser.LitDuration: "duration"}[k]
+// literalKinds names each kind of literal and gives the type it has on its own.
+var literalKinds = map[parser.LitKind]struct {
+	name string
+	kind Kind
+}{
+	parser.LitBool: {"boolean", Boolean}, parser.LitInt: {"integer", BigInt}, parser.LitFloat: {"float", Double},
+	parser.LitString: {"string", Text}, parser.LitBlob: {"blob", Blob}, parser.LitUUID: {"uuid", UUID},
+	parser.LitDuration: {"duration", Duration},
 }
+
+func litKindName(k parser.LitKind) string { return literalKinds[k].name }
 
 // LiteralType is the type a literal has on its own, without a column to take it from.
 func LiteralType(lit *parser.Literal) Type {
-	switch lit.Kind {
-	case parser.LitInt:
-		return Of(BigInt)
-	case parser.LitFloat:
-		return Of(Double)
-	case parser.LitString:
-		return Of(Text)
-	case parser.LitBool:
-		return Of(Boolean)
-	case parser.LitBlob:
-		return Of(Blob)
-	case parser.LitUUID:
-		return Of(UUID)
-	case parser.LitDuration:
-		return Of(Duration)
+	if k, ok := literalKinds[lit.Kind]; ok {
+		return Of(k.kind)
 	}
 	return Of(Null)
 }
 
 func isFinite(s string) bool { return !strings.Contains(s, "NaN") && !strings.Contains(s, "Infinity") }
-
-func normalizeExponent(s string) string { return strings.ToLower(s) }
 
 func padHex(s string) string {
 	if len(s)%2 == 1 {
@@ -202,6 +194,22 @@ func parseTimeOfDay(s string) (time.Duration, error) {
 
 var durationPart = regexp.MustCompile(`(\d+)(mo|ms|us|µs|ns|y|w|d|h|m|s)`)
 
+// durationUnits says what one of each duration unit adds: months, days or nanoseconds.
+var durationUnits = map[string]DurationValue{
+	"y": {Months: 12}, "mo": {Months: 1}, "w": {Days: 7}, "d": {Days: 1},
+	"h": {Nanos: int64(time.Hour)}, "m": {Nanos: int64(time.Minute)}, "s": {Nanos: int64(time.Second)},
+	"ms": {Nanos: int64(time.Millisecond)}, "us": {Nanos: int64(time.Microsecond)},
+	"µs": {Nanos: int64(time.Microsecond)}, "ns": {Nanos: 1},
+}
+
+// add adds n of a unit to d.
+func (d *DurationValue) add(n int64, unit string) {
+	u := durationUnits[unit]
+	d.Months += int32(n) * u.Months
+	d.Days += int32(n) * u.Days
+	d.Nanos += n * u.Nanos
+}
+
 // ParseDuration reads a CQL duration literal in its unit form (1h30m, 2mo3d) or ISO 8601 form (P1DT2H).
 func ParseDuration(s string) (DurationValue, error) {
 	var d DurationValue
@@ -218,50 +226,18 @@ func ParseDuration(s string) (DurationValue, error) {
 			default:
 				n, _ := strconv.ParseInt(num, 10, 64)
 				num = ""
-				switch {
-				case c == 'y':
-					d.Months += int32(12 * n)
-				case c == 'm' && !inTime:
-					d.Months += int32(n)
-				case c == 'w':
-					d.Days += int32(7 * n)
-				case c == 'd':
-					d.Days += int32(n)
-				case c == 'h':
-					d.Nanos += n * int64(time.Hour)
-				case c == 'm':
-					d.Nanos += n * int64(time.Minute)
-				case c == 's':
-					d.Nanos += n * int64(time.Second)
+				unit := string(c)
+				if unit == "m" && !inTime {
+					unit = "mo" // before T, M is months; after it, minutes
 				}
+				d.add(n, unit)
 			}
 		}
 		return d, nil
 	}
 	for _, m := range durationPart.FindAllStringSubmatch(u, -1) {
 		n, _ := strconv.ParseInt(m[1], 10, 64)
-		switch m[2] {
-		case "y":
-			d.Months += int32(12 * n)
-		case "mo":
-			d.Months += int32(n)
-		case "w":
-			d.Days += int32(7 * n)
-		case "d":
-			d.Days += int32(n)
-		case "h":
-			d.Nanos += n * int64(time.Hour)
-		case "m":
-			d.Nanos += n * int64(time.Minute)
-		case "s":
-			d.Nanos += n * int64(time.Second)
-		case "ms":
-			d.Nanos += n * int64(time.Millisecond)
-		case "us", "µs":
-			d.Nanos += n * int64(time.Microsecond)
-		case "ns":
-			d.Nanos += n
-		}
+		d.add(n, m[2])
 	}
 	return d, nil
 }

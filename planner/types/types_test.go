@@ -1,6 +1,7 @@
 package types
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"math/big"
@@ -64,7 +65,7 @@ func TestCompareOrders(t *testing.T) {
 		for i := range c.vals {
 			for j := range c.vals {
 				got := Compare(c.t, c.vals[i], c.vals[j])
-				want := cmpInt(int64(i), int64(j))
+				want := cmp.Compare(i, j)
 				if sign(got) != int64(want) {
 					t.Errorf("%s: Compare(%v, %v) = %d, want %d", c.t, c.vals[i], c.vals[j], got, want)
 				}
