@@ -36,7 +36,7 @@ type scanScope struct {
 func newScanScope(t *schema.Table, p *ring.Partitioner) (*scanScope, error) {
 	s := &scanScope{table: t, part: p, colTypes: map[string]types.Type{}, index: map[string]int{}}
 	for _, c := range t.Columns {
-		ty, err := types.Parse(c.Type)
+		ty, err := types.ParseWith(c.Type, t.UserTypes)
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.Name, err)
 		}

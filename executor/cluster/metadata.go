@@ -12,6 +12,7 @@ import (
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/schema"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // Table implements planner.Catalog from system_schema.
@@ -46,6 +47,9 @@ func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table,
 	if len(t.PartitionKey()) == 0 {
 		return nil, fmt.Errorf("%s.%s has no partition key in system_schema.columns", keyspace, name)
 	}
+	if t.UserTypes, err = c.userTypes(ctx, keyspace); err != nil {
+		return nil, err
+	}
 	order := map[schema.ColumnKind]int{schema.PartitionKey: 0, schema.Clustering: 1, schema.Static: 2, schema.Regular: 3}
 	sort.SliceStable(t.Columns, func(i, j int) bool {
 		a, b := t.Columns[i], t.Columns[j]
@@ -58,6 +62,25 @@ func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table,
 		return a.Name < b.Name
 	})
 	return t, nil
+}
+
+// userTypes reads the keyspace's user-defined types from system_schema.types.
+func (c *Conn) userTypes(ctx context.Context, keyspace string) (map[string]types.UserType, error) {
+	iter := c.s.Query(`SELECT type_name, field_names, field_types FROM system_schema.types
+		WHERE keyspace_name = ?`, keyspace).IterContext(ctx)
+	out := map[string]types.UserType{}
+	var (
+		name           string
+		fields, ftypes []string
+	)
+	for iter.Scan(&name, &fields, &ftypes) {
+		out[name] = types.UserType{Fields: fields, Types: ftypes}
+		fields, ftypes = nil, nil
+	}
+	if err := iter.Close(); err != nil {
+		return nil, fmt.Errorf("reading user types of %s: %w", keyspace, err)
+	}
+	return out, nil
 }
 
 // Ring implements planner.Catalog: it reads system.local and system.peers_v2 (system.peers on

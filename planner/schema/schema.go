@@ -2,7 +2,10 @@
 // roles in the primary key, and the keyspace's replication.
 package schema
 
-import "github.com/cqlscan/cqlscan/planner/ring"
+import (
+	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/types"
+)
 
 // ColumnKind is a column's role in the table.
 type ColumnKind int
@@ -42,6 +45,9 @@ type Table struct {
 	Name        string
 	Columns     []Column // in schema order: partition key, clustering, then the rest by name
 	Replication ring.Replication
+	// UserTypes holds the keyspace's user-defined types by name, so that UDT columns know their
+	// fields in declaration order.
+	UserTypes map[string]types.UserType
 }
 
 // PartitionKey returns the partition key columns in key order.

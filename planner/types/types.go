@@ -110,7 +110,30 @@ func (t Type) Comparable() bool {
 // Parse reads a type as system_schema.columns prints it: "int", "frozen<map<text, int>>",
 // "tuple<int, text>", "vector<float, 3>", or a user type's name.
 func Parse(s string) (Type, error) {
-	p := &typeParser{s: s}
+	return ParseWith(s, nil)
+}
+
+// UserType is a user-defined type as system_schema.types lists it: field names and their type
+// strings, in declaration order.
+type UserType struct {
+	Fields []string
+	Types  []string
+}
+
+// ParseWith is Parse with user types resolved through user, keyed by the type's name as the schema
+// stores it (unquoted, case kept). A user type missing from user keeps no field list.
+func ParseWith(s string, user map[string]UserType) (Type, error) {
+	return parseDepth(s, user, 0)
+}
+
+// maxTypeDepth bounds user types nested in user types; Cassandra forbids cycles, this guards bad input.
+const maxTypeDepth = 32
+
+func parseDepth(s string, user map[string]UserType, depth int) (Type, error) {
+	if depth > maxTypeDepth {
+		return Type{}, fmt.Errorf("type %q: user types nested too deeply", s)
+	}
+	p := &typeParser{s: s, user: user, depth: depth}
 	t, err := p.parse()
 	if err != nil {
 		return Type{}, err
@@ -122,8 +145,10 @@ func Parse(s string) (Type, error) {
 }
 
 type typeParser struct {
-	s string
-	i int
+	s     string
+	i     int
+	user  map[string]UserType
+	depth int
 }
 
 func (p *typeParser) skipSpace() {
@@ -144,7 +169,11 @@ func (p *typeParser) word() string {
 }
 
 func (p *typeParser) parse() (Type, error) {
-	name := strings.ToLower(p.word())
+	raw := p.word()
+	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		return p.userType(strings.ReplaceAll(raw[1:len(raw)-1], `""`, `"`))
+	}
+	name := strings.ToLower(raw)
 	if name == "" {
 		return Type{}, fmt.Errorf("type %q: missing type name", p.s)
 	}
@@ -211,7 +240,28 @@ func (p *typeParser) parse() (Type, error) {
 	if isNumber(name) {
 		return Type{Kind: Unknown, Name: name}, nil // a vector's size
 	}
-	return Type{Kind: UDT, Name: name}, nil
+	return p.userType(name)
+}
+
+// userType resolves a user type's fields, when known, in declaration order.
+func (p *typeParser) userType(name string) (Type, error) {
+	t := Type{Kind: UDT, Name: name}
+	ut, ok := p.user[name]
+	if !ok {
+		return t, nil
+	}
+	if len(ut.Fields) != len(ut.Types) {
+		return Type{}, fmt.Errorf("user type %s: %d field names but %d field types", name, len(ut.Fields), len(ut.Types))
+	}
+	t.Field = append([]string(nil), ut.Fields...)
+	for i, ts := range ut.Types {
+		ft, err := parseDepth(ts, p.user, p.depth+1)
+		if err != nil {
+			return Type{}, fmt.Errorf("user type %s, field %s: %w", name, ut.Fields[i], err)
+		}
+		t.Elems = append(t.Elems, ft)
+	}
+	return t, nil
 }
 
 func isNumber(s string) bool {

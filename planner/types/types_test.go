@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/rand"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,6 +187,46 @@ func TestNormalize(t *testing.T) {
 	}{{set, nil}, {Of(Int), (*int)(nil)}, {set, []int(nil)}, {m, map[string]int16(nil)}} {
 		if got, err := Normalize(c.t, c.v); got != nil || err != nil {
 			t.Errorf("Normalize(%s, %#v) = %#v, %v; want NULL", c.t, c.v, got, err)
+		}
+	}
+}
+
+// TestUserTypes checks that a user type's fields come out in declaration order, nested user types
+// resolve, quoted names keep their case, and values order field by field as Cassandra does.
+func TestUserTypes(t *testing.T) {
+	user := map[string]UserType{
+		"address": {Fields: []string{"zip", "city", "geo"}, Types: []string{"int", "text", "frozen<point>"}},
+		"point":   {Fields: []string{"lat", "lon"}, Types: []string{"double", "double"}},
+		"Mixed":   {Fields: []string{"b", "a"}, Types: []string{"int", "int"}},
+		"loop":    {Fields: []string{"me"}, Types: []string{"frozen<loop>"}},
+		"bad":     {Fields: []string{"x", "y"}, Types: []string{"int"}},
+	}
+	addr, err := ParseWith("frozen<address>", user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(addr.Field, ",") != "zip,city,geo" || addr.Elems[1].Kind != Text ||
+		addr.Elems[2].Kind != UDT || strings.Join(addr.Elems[2].Field, ",") != "lat,lon" {
+		t.Fatalf("address = %#v", addr)
+	}
+	got, err := Normalize(addr, map[string]any{"city": "Paris", "zip": int32(75001),
+		"geo": map[string]any{"lon": 2.35, "lat": 48.85}})
+	want := []any{int64(75001), "Paris", []any{48.85, 2.35}}
+	if err != nil || Key(got) != Key(want) {
+		t.Errorf("Normalize(address) = %#v, %v; want %#v", got, err, want)
+	}
+	// zip is the first field, so it decides before city does.
+	a, _ := Normalize(addr, map[string]any{"zip": 1, "city": "Zürich"})
+	b, _ := Normalize(addr, map[string]any{"zip": 2, "city": "Aachen"})
+	if Compare(addr, a, b) >= 0 {
+		t.Errorf("UDT order not by declaration: %v vs %v", a, b)
+	}
+	if m, err := ParseWith(`"Mixed"`, user); err != nil || strings.Join(m.Field, ",") != "b,a" {
+		t.Errorf(`"Mixed" = %#v, %v`, m, err)
+	}
+	for _, bad := range []string{"loop", "bad"} {
+		if _, err := ParseWith(bad, user); err == nil {
+			t.Errorf("ParseWith(%q) accepted", bad)
 		}
 	}
 }
