@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +111,7 @@ func nonEmpty(b []byte) []byte {
 }
 
 // scanRows decodes up to limit rows (all of them when limit < 0). Each column is scanned into a
-// pointer to a pointer, so that NULL comes back as nil rather than as a zero value; a tuple column,
+// destination from newDest, so that NULL comes back as nil rather than as a zero value; a tuple column,
 // which gocql spreads over one destination per element, comes back as one []any.
 func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 	cols := iter.Columns()
@@ -124,12 +123,12 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 	for i, c := range cols {
 		if tt, ok := c.TypeInfo.(gocql.TupleTypeInfo); ok {
 			for _, e := range tt.Elems {
-				dest = append(dest, reflect.New(reflect.PointerTo(reflect.TypeOf(e.Zero()))).Interface())
+				dest = append(dest, newDest(e))
 			}
 			tupleWidth[i] = len(tt.Elems)
 			continue
 		}
-		dest = append(dest, reflect.New(reflect.PointerTo(reflect.TypeOf(c.TypeInfo.Zero()))).Interface())
+		dest = append(dest, newDest(c.TypeInfo))
 	}
 	var rows []executor.Row
 	for i := 0; (limit < 0 || i < limit) && iter.Scan(dest...); i++ {
@@ -137,13 +136,13 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 		d := 0
 		for j, w := range tupleWidth {
 			if w == 0 {
-				row[j] = deref(dest[d])
+				row[j] = destValue(dest[d])
 				d++
 				continue
 			}
 			tuple := make([]any, w)
 			for k := range tuple {
-				tuple[k] = deref(dest[d])
+				tuple[k] = destValue(dest[d])
 				d++
 			}
 			row[j] = tuple
@@ -151,15 +150,6 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
-}
-
-// deref turns a **T destination into the T it holds, or nil for NULL.
-func deref(p any) any {
-	inner := reflect.ValueOf(p).Elem()
-	if inner.IsNil() {
-		return nil
-	}
-	return inner.Elem().Interface()
 }
 
 // Exec runs a statement on any host and returns its column names and rows (all pages). It is used
