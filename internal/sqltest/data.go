@@ -2,7 +2,15 @@
 // Cassandra table and an SQLite table, the same queries run on both, and the answers must agree.
 package sqltest
 
-import "fmt"
+import (
+	"crypto/sha1"
+	"fmt"
+	"math/big"
+	"time"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+	"gopkg.in/inf.v0"
+)
 
 // Schemas of the two tables, in CQL and in SQLite.
 var (
@@ -11,11 +19,23 @@ var (
 	sqliteT1 = `CREATE TABLE t1 (pk INTEGER, ck INTEGER, grp TEXT, n INTEGER, big INTEGER, f REAL, s TEXT, flag BOOLEAN)`
 	cqlT2    = `CREATE TABLE %s.t2 (a int, b text, c int, d double, e text, PRIMARY KEY ((a, b)))`
 	sqliteT2 = `CREATE TABLE t2 (a INTEGER, b TEXT, c INTEGER, d REAL, e TEXT)`
+	cqlT3    = `CREATE TABLE %s.t3 (day int, seq int, ts timestamp, u uuid, tu timeuuid, dec decimal, vi varint,
+		PRIMARY KEY (day, seq))`
+	// SQLite holds timestamps as milliseconds, uuids as text and decimals as REAL: see sqliteValue.
+	sqliteT3 = `CREATE TABLE t3 (day INTEGER, seq INTEGER, ts INTEGER, u TEXT, tu TEXT, dec REAL, vi INTEGER)`
 )
+
+// columns lists each table's columns in the generators' order.
+var columns = map[string]string{
+	"t1": "pk, ck, grp, n, big, f, s, flag",
+	"t2": "a, b, c, d, e",
+	"t3": "day, seq, ts, u, tu, dec, vi",
+}
 
 const (
 	t1Rows = 100000
 	t2Rows = 20000
+	t3Rows = 20000
 )
 
 // t1Row generates row i of t1: ~33 rows per partition, skewed groups, NULLs in every regular column,
@@ -69,6 +89,55 @@ func t2Row(i int) []any {
 		e = nil
 	}
 	return []any{i % 50, fmt.Sprint(i), c, float64(i%313) * 0.25, e}
+}
+
+var t3Epoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// uuidPool returns the k-th of a fixed set of version-4 uuids.
+func uuidPool(k int) gocql.UUID {
+	var u gocql.UUID
+	sum := sha1.Sum([]byte(fmt.Sprint("uuid", k)))
+	copy(u[:], sum[:16])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return u
+}
+
+// t3Row generates row i of t3: timestamps (some before 1970), uuids and timeuuids from skewed pools,
+// decimals written at two scales (1.5 as 1.50 and 1.500, which are equal), varints, and NULLs.
+func t3Row(i int) []any {
+	var ts any = t3Epoch.Add(time.Duration(i)*37*time.Minute + time.Duration(i%1000)*time.Millisecond)
+	switch {
+	case i%29 == 0:
+		ts = nil
+	case i%101 == 0:
+		ts = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+	}
+	var u any = uuidPool((i*i + i/100) % 60)
+	if i%31 == 0 {
+		u = nil
+	}
+	k := (i * 7) % 200
+	if k > 150 {
+		k = k % 10 // skew towards the first ten
+	}
+	var tu any = gocql.TimeUUIDWith(t3Epoch.UnixNano()/100+int64(k)*1e7, uint32(k*131), []byte{1, 2, 3, 4, 5, byte(k)})
+	if i%43 == 0 {
+		tu = nil
+	}
+	cents := int64((i*7919)%2001 - 200) // -2.00 .. 18.00, each value about ten times
+	var dec any = inf.NewDec(cents, 2)
+	switch {
+	case i%23 == 0:
+		dec = nil
+	case i%2 == 1:
+		dec = inf.NewDec(cents*10, 3) // the same value at another scale
+	}
+	var vi any = new(big.Int).SetInt64(int64(i%997-498)*100000000000 + int64(i))
+	if i%37 == 0 {
+		vi = nil
+	}
+	return []any{i % 40, i / 40, ts, u, tu, dec, vi}
 }
 
 // query is one question for both engines. sqlite, when set, is SQLite's spelling of the same
@@ -140,4 +209,26 @@ var queries = []query{
 	{cql: "SELECT pk, COUNT(*), SUM(n) FROM t1 WHERE pk IN (1, 2, 2999, 4000) AND n > 0 GROUP BY pk ORDER BY pk", ordered: true},
 	{cql: "SELECT a, b, c FROM t2 WHERE a = 7 AND b IN ('7', '57', '1007', '8')"},
 	{cql: "SELECT COUNT(*) FROM t2 WHERE a IN (1, 2) AND b IN ('1', '2', '51', '52')"},
+	// timestamp, uuid, timeuuid, decimal, varint.
+	{cql: "SELECT COUNT(ts), COUNT(u), COUNT(tu), COUNT(dec), COUNT(vi) FROM t3"},
+	{cql: "SELECT MIN(ts), MAX(ts) FROM t3"},
+	{cql: "SELECT day, seq, ts FROM t3 ORDER BY ts DESC, day, seq LIMIT 25", ordered: true},
+	{cql: "SELECT day, seq FROM t3 WHERE ts < '1970-01-01 00:00:00+0000' ORDER BY ts, day LIMIT 40", ordered: true,
+		sqlite: "SELECT day, seq FROM t3 WHERE ts < 0 ORDER BY ts, day LIMIT 40"},
+	{cql: "SELECT COUNT(*) FROM t3 WHERE ts >= '2024-03-01 00:00:00+0000' AND ts < '2024-04-01 00:00:00.000+0000'",
+		sqlite: fmt.Sprintf("SELECT COUNT(*) FROM t3 WHERE ts >= %d AND ts < %d",
+			time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC).UnixMilli())},
+	{cql: "SELECT u, COUNT(*) FROM t3 GROUP BY u"},
+	{cql: "SELECT COUNT(DISTINCT u), COUNT(DISTINCT tu), COUNT(DISTINCT dec), COUNT(DISTINCT vi) FROM t3"},
+	{cql: fmt.Sprintf("SELECT COUNT(*), MAX(ts) FROM t3 WHERE u = %s OR u IN (%s, %s)", uuidPool(3), uuidPool(4), uuidPool(59)),
+		sqlite: fmt.Sprintf("SELECT COUNT(*), MAX(ts) FROM t3 WHERE u = '%s' OR u IN ('%s', '%s')", uuidPool(3), uuidPool(4), uuidPool(59))},
+	{cql: "SELECT tu, COUNT(*), MIN(dec), MAX(vi) FROM t3 GROUP BY tu"},
+	{cql: "SELECT SUM(dec), MIN(dec), MAX(dec), AVG(dec) FROM t3"},
+	{cql: "SELECT dec, COUNT(*) FROM t3 WHERE dec > 5 GROUP BY dec ORDER BY dec LIMIT 30", ordered: true},
+	{cql: "SELECT COUNT(*) FROM t3 WHERE dec = 1.5 OR dec IN (2.25, 17.999)"},
+	{cql: "SELECT SUM(vi), MIN(vi), MAX(vi), AVG(vi) FROM t3", sqlite: "SELECT SUM(vi), MIN(vi), MAX(vi), SUM(vi) / COUNT(vi) FROM t3"},
+	{cql: "SELECT day, SUM(vi), COUNT(DISTINCT tu) FROM t3 WHERE vi > 0 GROUP BY day ORDER BY day", ordered: true},
+	// Pushed to the replicas: sum(CAST(vi AS varint)) and sum(dec) per range.
+	{cql: "SELECT SUM(vi), SUM(dec), MAX(ts), COUNT(*) FROM t3 WHERE seq >= 100"},
+	{cql: "SELECT day, MIN(ts), MAX(dec) FROM t3 WHERE day IN (1, 2, 39) GROUP BY day ORDER BY day", ordered: true},
 }

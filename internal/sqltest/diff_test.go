@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
+	"gopkg.in/inf.v0"
 	_ "modernc.org/sqlite"
 
 	"github.com/cqlscan/cqlscan/executor"
@@ -19,6 +22,7 @@ import (
 	"github.com/cqlscan/cqlscan/internal/testcluster"
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 const keyspace = "sqldiff"
@@ -35,13 +39,14 @@ func TestAgainstSQLite(t *testing.T) {
 	}
 	db.SetMaxOpenConns(1) // one connection: one in-memory database
 	defer db.Close()
-	for _, st := range []string{sqliteT1, sqliteT2, "PRAGMA case_sensitive_like = ON"} {
+	for _, st := range []string{sqliteT1, sqliteT2, sqliteT3, "PRAGMA case_sensitive_like = ON"} {
 		if _, err := db.Exec(st); err != nil {
 			t.Fatalf("sqlite %s: %v", st, err)
 		}
 	}
-	fill(ctx, t, s, db, "t1", cqlT1, t1Rows, 8, t1Row)
-	fill(ctx, t, s, db, "t2", cqlT2, t2Rows, 5, t2Row)
+	fill(ctx, t, s, db, "t1", cqlT1, t1Rows, t1Row)
+	fill(ctx, t, s, db, "t2", cqlT2, t2Rows, t2Row)
+	fill(ctx, t, s, db, "t3", cqlT3, t3Rows, t3Row)
 
 	conn := connect(t, hosts)
 
@@ -73,14 +78,15 @@ func TestAgainstSQLite(t *testing.T) {
 	}
 }
 
-// fill writes n generated rows into Cassandra (keyspace.table) and SQLite.
-func fill(ctx context.Context, t *testing.T, s *gocql.Session, db *sql.DB, table, schema string, n, width int, gen func(int) []any) {
+// fill writes n generated rows into Cassandra (keyspace.table) and SQLite, which gets each value
+// through sqliteValue.
+func fill(ctx context.Context, t *testing.T, s *gocql.Session, db *sql.DB, table, schema string, n int, gen func(int) []any) {
 	t.Helper()
 	if err := s.Query(fmt.Sprintf(schema, keyspace)).ExecContext(ctx); err != nil {
 		t.Fatalf("creating %s: %v", table, err)
 	}
-	marks := strings.TrimSuffix(strings.Repeat("?, ", width), ", ")
-	cols := map[string]string{"t1": "pk, ck, grp, n, big, f, s, flag", "t2": "a, b, c, d, e"}[table]
+	cols := columns[table]
+	marks := strings.TrimSuffix(strings.Repeat("?, ", strings.Count(cols, ",")+1), ", ")
 	ins := fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES (%s)", keyspace, table, cols, marks)
 	if err := load.Run(ctx, s, n, 64, func(i int) load.Stmt { return load.S(ins, gen(i)...) }); err != nil {
 		t.Fatalf("loading %s into Cassandra: %v", table, err)
@@ -94,7 +100,11 @@ func fill(ctx context.Context, t *testing.T, s *gocql.Session, db *sql.DB, table
 		t.Fatal(err)
 	}
 	for i := 0; i < n; i++ {
-		if _, err := stmt.Exec(gen(i)...); err != nil {
+		row := gen(i)
+		for j, v := range row {
+			row[j] = sqliteValue(v)
+		}
+		if _, err := stmt.Exec(row...); err != nil {
 			t.Fatalf("loading %s into SQLite: %v", table, err)
 		}
 	}
@@ -170,9 +180,10 @@ func runSQLite(db *sql.DB, text string) ([][]any, error) {
 	return out, rows.Err()
 }
 
-// comparable maps both engines' values onto int64, float64, string or nil (booleans as 0 and 1).
+// comparable maps both engines' values onto int64, float64, string or nil: booleans as 0 and 1,
+// timestamps as milliseconds since the epoch, uuids as text, decimals as float64, varints as int64.
 func comparable(v any) any {
-	switch x := v.(type) {
+	switch x := sqliteValue(v).(type) {
 	case bool:
 		if x {
 			return int64(1)
@@ -182,6 +193,36 @@ func comparable(v any) any {
 		return int64(x)
 	case []byte:
 		return string(x)
+	case *big.Int:
+		if x.IsInt64() {
+			return x.Int64()
+		}
+		return x.String()
+	case types.UUIDValue:
+		return x.String()
+	default:
+		return x
+	}
+}
+
+// sqliteValue gives a CQL value the form it takes in SQLite: timestamps as milliseconds since the
+// epoch, uuids as text, decimals as REAL (exact for the generator's values), varints as INTEGER.
+func sqliteValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return x.UnixMilli()
+	case gocql.UUID:
+		return x.String()
+	case *inf.Dec:
+		f, err := strconv.ParseFloat(x.String(), 64)
+		if err != nil {
+			panic(err)
+		}
+		return f
+	case *big.Int:
+		if x.IsInt64() {
+			return x.Int64()
+		}
 	}
 	return v
 }
