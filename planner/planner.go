@@ -9,7 +9,6 @@ import (
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/schema"
-	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // Catalog is what the planner needs to know about the cluster.
@@ -60,17 +59,6 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 		target = 1
 	}
 	src := ringSource{partitioner: r.Partitioner, ranges: ranges, target: target}
-	// A bare COUNT(*) runs on the replicas: one count per sub-range, summed here.
-	if aggs, outputs, ok := countOnly(sel); ok {
-		subs, hosts := src.split(ranges)
-		scan := &RangeAggregate{Table: table, Partitioner: r.Partitioner, Aggregates: aggs[:1], Ranges: subs,
-			RingRanges: len(ranges), Hosts: hosts}
-		finals := make([]FinalAgg, len(outputs))
-		for i, o := range outputs {
-			finals[i] = FinalAgg{Func: "count", Value: 0, Count: -1, T: types.Of(types.BigInt), Name: o.Name}
-		}
-		return &MergeAggregate{Child: scan, Outputs: outputs, Aggs: aggs[:1], Finals: finals}, nil
-	}
 	return planScan(sel, table, src)
 }
 
@@ -103,43 +91,6 @@ func (s ringSource) split(ranges []ring.Range) ([]ring.Range, int) {
 		}
 	}
 	return subs, len(hosts)
-}
-
-// countOnly reports whether the statement is a select list of count(*) / count(1) alone, with no
-// WHERE, GROUP BY, HAVING, ORDER BY or DISTINCT: what replicas can count for us.
-func countOnly(sel *parser.Select) ([]PushedAgg, []OutputColumn, bool) {
-	if sel.Where != nil || len(sel.GroupBy) > 0 || sel.Having != nil || len(sel.OrderBy) > 0 || sel.Distinct ||
-		sel.PerPartitionLimit != nil {
-		return nil, nil, false
-	}
-	var aggs []PushedAgg
-	var outs []OutputColumn
-	for _, e := range sel.Exprs {
-		if !isCountAll(e.Expr) {
-			return nil, nil, false
-		}
-		name := e.Alias
-		if name == "" {
-			name = "count"
-		}
-		aggs = append(aggs, PushedAgg{Func: AggCount, Arg: "*", T: types.Of(types.BigInt)})
-		outs = append(outs, OutputColumn{Name: name, Type: "bigint"})
-	}
-	return aggs, outs, true
-}
-
-func isCountAll(e parser.Expr) bool {
-	f, ok := e.(*parser.FuncCall)
-	if !ok || f.Name != "count" || f.Distinct || len(f.Args) != 1 {
-		return false
-	}
-	switch a := f.Args[0].(type) {
-	case *parser.Star:
-		return true
-	case *parser.Literal:
-		return a.Kind == parser.LitInt && a.Text == "1"
-	}
-	return false
 }
 
 func resolveTable(ctx context.Context, tn parser.TableName, cat Catalog, defaultKS string) (*schema.Table, error) {

@@ -165,7 +165,16 @@ func TestDefaultSplits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(n.Children()[0].(*RangeAggregate).Ranges); got != 3*DefaultSplitsPerHost {
+	var agg *RangeAggregate
+	for agg == nil {
+		if agg, _ = n.(*RangeAggregate); agg == nil {
+			if len(n.Children()) == 0 {
+				t.Fatal("no RangeAggregate in the plan")
+			}
+			n = n.Children()[0]
+		}
+	}
+	if got := len(agg.Ranges); got != 3*DefaultSplitsPerHost {
 		t.Fatalf("%d sub-ranges, want %d", got, 3*DefaultSplitsPerHost)
 	}
 }
