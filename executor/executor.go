@@ -2,8 +2,10 @@ package executor
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/ring"
 )
 
 // Options tune execution.
@@ -16,8 +18,25 @@ type Options struct {
 	FetchSize int
 	// HostNames maps host ids to addresses for messages and stats; ids are used where missing.
 	HostNames map[string]string
-	// Stats, when set, collects per-host figures.
+	// Stats, when set, collects per-host figures and progress.
 	Stats *Stats
+	// MaxRetries is how many times a failed request is retried (default DefaultMaxRetries); a
+	// negative value means none.
+	MaxRetries int
+	// RetryBase is the first backoff between retries, doubled at each retry (with jitter) up to
+	// MaxBackoff. Default 100ms.
+	RetryBase time.Duration
+	// MaxRows and MaxRequests, when positive, bound rows per second (read or counted) and requests
+	// per second over the whole run.
+	MaxRows, MaxRequests float64
+	// KeepGoing makes range aggregates finish every range they can when one fails for good, and then
+	// report all failures in a *ScanError; Journal learns of every range completed meanwhile.
+	KeepGoing bool
+	// Journal, when set, is told of each range aggregate's completed ranges and their partial rows.
+	Journal Journal
+	// Done lists ranges already aggregated by an earlier run, with their partial rows: a resumed
+	// range aggregate emits those rows and reads only the rest of its ranges.
+	Done []DoneRange
 }
 
 // Default execution settings.
@@ -25,13 +44,35 @@ const (
 	DefaultConcurrency = 16
 	DefaultPerHost     = 8
 	DefaultFetchSize   = 5000
+	DefaultMaxRetries  = 6
+	defaultRetryBase   = 100 * time.Millisecond
+	// MaxBackoff caps the wait between two attempts.
+	MaxBackoff = 5 * time.Second
+	// minPageSize is as small as a page gets when pages time out.
+	minPageSize = 50
+	// maxSplitDepth bounds adaptive splitting: a range is halved at most this many times (2^-16 of its
+	// width), since below a partition's token nothing narrower can be asked.
+	maxSplitDepth = 16
 )
+
+// DoneRange is a range whose partial aggregate rows are known.
+type DoneRange struct {
+	Range ring.Range
+	Rows  []Row
+}
+
+// Journal records completed ranges of range aggregates, for checkpoints. Implementations must be
+// safe for concurrent use.
+type Journal interface {
+	RangeDone(r ring.Range, rows []Row)
+}
 
 // Executor builds iterators for plan trees.
 type Executor struct {
-	q      Querier
-	opt    Options
-	picker *ReplicaPicker
+	q        Querier
+	opt      Options
+	picker   *ReplicaPicker
+	throttle *throttle
 }
 
 // New returns an executor that runs queries through q.
@@ -45,14 +86,25 @@ func New(q Querier, opt Options) *Executor {
 	if opt.FetchSize <= 0 {
 		opt.FetchSize = DefaultFetchSize
 	}
-	return &Executor{q: q, opt: opt, picker: NewReplicaPicker(opt.PerHost)}
+	if opt.MaxRetries == 0 {
+		opt.MaxRetries = DefaultMaxRetries
+	}
+	if opt.RetryBase <= 0 {
+		opt.RetryBase = defaultRetryBase
+	}
+	return &Executor{q: q, opt: opt, picker: NewReplicaPicker(opt.PerHost),
+		throttle: newThrottle(opt.MaxRequests, opt.MaxRows, opt.FetchSize)}
 }
 
 // Build returns the iterator that runs node.
 func (e *Executor) Build(node planner.Node) (Iter, error) {
 	switch n := node.(type) {
 	case *planner.RangeAggregate:
-		return newRangeAggregateIter(n, e).pool(), nil
+		it, err := newRangeAggregateIter(n, e)
+		if err != nil {
+			return nil, err
+		}
+		return it.pool(), nil
 	case *planner.MergeAggregate:
 		child, err := e.Build(n.Child)
 		if err != nil {

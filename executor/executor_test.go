@@ -173,13 +173,15 @@ func TestCountMergesExactlyWithPerHostCap(t *testing.T) {
 	}
 }
 
+// TestRangeFailureNamesRangeAndStopsEverything: an error retrying cannot help (a Fatal one) stops
+// the whole scan at once, naming the range.
 func TestRangeFailureNamesRangeAndStopsEverything(t *testing.T) {
 	before := runtime.NumGoroutine()
-	boom := errors.New("read timeout")
+	boom := errors.New("invalid query")
 	var once sync.Once
 	fq := &fakeQuerier{inflight: map[string]int{}, maxSeen: map[string]int{}, delay: 2 * time.Millisecond,
 		fail: func(req PageRequest) (err error) {
-			once.Do(func() { err = boom })
+			once.Do(func() { err = &QueryError{Kind: Fatal, Err: boom} })
 			return err
 		}}
 	ex := New(fq, Options{Concurrency: 8, PerHost: 4})
@@ -234,32 +236,32 @@ func waitGoroutines(t *testing.T, want int) {
 
 func TestReplicaPickerWaitsForASlot(t *testing.T) {
 	p := NewReplicaPicker(1)
-	h, _ := p.Acquire(context.Background(), []string{"a"})
+	h, _ := p.Acquire(context.Background(), []string{"a"}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := p.Acquire(ctx, []string{"a"}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := p.Acquire(ctx, []string{"a"}, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second acquire on a full host: %v", err)
 	}
 	go func() { time.Sleep(10 * time.Millisecond); p.Release(h) }()
-	if got, err := p.Acquire(context.Background(), []string{"a"}); err != nil || got != "a" {
+	if got, err := p.Acquire(context.Background(), []string{"a"}, nil); err != nil || got != "a" {
 		t.Fatalf("acquire after release: %q %v", got, err)
 	}
 	// No known replicas: the driver picks the coordinator (empty host id), under the same cap.
 	p2 := NewReplicaPicker(1)
 	ctxShort, cancelShort := context.WithTimeout(context.Background(), time.Second)
 	defer cancelShort()
-	if h, err := p2.Acquire(ctxShort, nil); err != nil || h != "" {
+	if h, err := p2.Acquire(ctxShort, nil, nil); err != nil || h != "" {
 		t.Fatalf("acquire without replicas: %q, %v", h, err)
 	}
 	ctxTiny, cancelTiny := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancelTiny()
-	if _, err := p2.Acquire(ctxTiny, nil); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := p2.Acquire(ctxTiny, nil, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second acquire without replicas at cap 1: %v", err)
 	}
 	// The least busy replica wins.
 	p = NewReplicaPicker(4)
-	p.Acquire(context.Background(), []string{"x"})
-	if got, _ := p.Acquire(context.Background(), []string{"x", "y"}); got != "y" {
+	p.Acquire(context.Background(), []string{"x"}, nil)
+	if got, _ := p.Acquire(context.Background(), []string{"x", "y"}, nil); got != "y" {
 		t.Fatalf("picked %q, want the idle replica y", got)
 	}
 }

@@ -60,3 +60,23 @@ func (it *bufferedIter) Next(ctx context.Context) (Row, error) {
 }
 
 func (it *bufferedIter) Close() error { return it.child.Close() }
+
+// prefixIter returns rows first, then the rows of rest.
+type prefixIter struct {
+	rows []Row
+	rest Iter
+}
+
+func (it *prefixIter) Next(ctx context.Context) (Row, error) {
+	if len(it.rows) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r := it.rows[0]
+		it.rows = it.rows[1:]
+		return r, nil
+	}
+	return it.rest.Next(ctx)
+}
+
+func (it *prefixIter) Close() error { return it.rest.Close() }

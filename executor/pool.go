@@ -8,33 +8,51 @@ import (
 )
 
 // readPool is the iterator over parallel reads that range scans, partition reads and range aggregates
-// share: workers run the tasks 0…n-1 in random order (so neighbouring ranges do not all hit one node
-// at once) and emit batches of rows into a bounded channel that Next drains. The first error cancels
-// every worker and is what Next returns; Close cancels and waits for them all.
+// share. Workers take reads from a queue (started in random order, so neighbouring ranges do not all
+// hit one node at once) and emit batches of rows into a bounded channel that Next drains. A read may
+// hand back pieces of itself instead of finishing (an adaptive split); they join the queue, and the
+// pool ends when the queue is empty and no read is running.
+//
+// A read that fails for good either stops everything (the first such error cancels every worker and
+// is what Next returns) or, with keepGoing, is recorded while the other reads finish, and Next then
+// returns a *ScanError listing every failure: what a checkpointed aggregate wants, so that a resume
+// has as little left to do as possible. Close cancels and waits for every worker.
 type readPool struct {
 	concurrency int
-	n           int
-	// run performs task i, handing its rows to emit as they are complete.
-	run func(ctx context.Context, i int, emit func([]Row) error) error
+	reads       []read
+	keepGoing   bool
+	// run performs one read, handing its rows to emit as pages complete. It returns the pieces to
+	// queue instead when it splits the read.
+	run func(ctx context.Context, rd read, emit func([]Row) error) ([]read, error)
 
 	once    sync.Once
 	batches chan []Row
 	done    chan struct{} // closed when every worker has stopped
 	cancel  context.CancelFunc
-	errMu   sync.Mutex
-	err     error
 	buf     []Row
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	queue    []read
+	active   int // reads being run
+	err      error
+	failures []*RangeError
 }
 
 func (p *readPool) start(ctx context.Context) {
 	ctx, p.cancel = context.WithCancel(ctx)
 	p.batches = make(chan []Row, p.concurrency)
 	p.done = make(chan struct{})
-	tasks := make(chan int, p.n)
-	for _, i := range rand.Perm(p.n) {
-		tasks <- i
+	p.cond = sync.NewCond(&p.mu)
+	p.queue = make([]read, len(p.reads))
+	for i, j := range rand.Perm(len(p.reads)) {
+		p.queue[i] = p.reads[j]
 	}
-	close(tasks)
+	stopWaking := context.AfterFunc(ctx, func() {
+		p.mu.Lock()
+		p.cond.Broadcast()
+		p.mu.Unlock()
+	})
 	emit := func(rows []Row) error {
 		select {
 		case p.batches <- rows:
@@ -48,14 +66,13 @@ func (p *readPool) start(ctx context.Context) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range tasks {
-				if ctx.Err() != nil {
+			for {
+				rd, ok := p.take(ctx)
+				if !ok {
 					return
 				}
-				if err := p.run(ctx, i, emit); err != nil {
-					if ctx.Err() == nil { // errors caused by a cancellation are not the cause
-						p.fail(err)
-					}
+				pieces, err := p.run(ctx, rd, emit)
+				if !p.finish(ctx, pieces, err) {
 					return
 				}
 			}
@@ -63,18 +80,66 @@ func (p *readPool) start(ctx context.Context) {
 	}
 	go func() {
 		wg.Wait()
+		stopWaking()
 		close(p.batches)
 		close(p.done)
 	}()
 }
 
-func (p *readPool) fail(err error) {
-	p.errMu.Lock()
+// take waits for a read to run; false when there is nothing left to do or the run was cancelled.
+func (p *readPool) take(ctx context.Context) (read, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.queue) == 0 && p.active > 0 && ctx.Err() == nil {
+		p.cond.Wait()
+	}
+	if len(p.queue) == 0 || ctx.Err() != nil {
+		p.cond.Broadcast() // let the other waiting workers see the end too
+		return read{}, false
+	}
+	rd := p.queue[0]
+	p.queue = p.queue[1:]
+	p.active++
+	return rd, true
+}
+
+// finish records a read's outcome; false tells the worker to stop.
+func (p *readPool) finish(ctx context.Context, pieces []read, err error) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.active--
+	p.queue = append(p.queue, pieces...)
+	p.cond.Broadcast()
+	switch {
+	case err == nil:
+		return true
+	case ctx.Err() != nil: // errors caused by a cancellation are not the cause
+		return false
+	}
+	if re, ok := err.(*RangeError); ok && p.keepGoing {
+		p.failures = append(p.failures, re)
+		return true
+	}
 	if p.err == nil {
 		p.err = err
 	}
-	p.errMu.Unlock()
 	p.cancel()
+	return false
+}
+
+// result is the error Next ends with once every worker has stopped.
+func (p *readPool) result(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.err != nil:
+		return p.err
+	case len(p.failures) > 0:
+		return &ScanError{Failed: p.failures, Total: len(p.reads)}
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return io.EOF
 }
 
 // Next implements Iter. The context of the first call governs the workers.
@@ -84,15 +149,7 @@ func (p *readPool) Next(ctx context.Context) (Row, error) {
 		select {
 		case batch, ok := <-p.batches:
 			if !ok {
-				p.errMu.Lock()
-				defer p.errMu.Unlock()
-				if p.err != nil {
-					return nil, p.err
-				}
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				return nil, io.EOF
+				return nil, p.result(ctx)
 			}
 			p.buf = batch
 		case <-ctx.Done():

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -20,33 +21,55 @@ type read struct {
 	stmt      string
 	args      []any
 	replicas  []string
+	depth     int // how many times the range was halved to get here
+}
+
+func (rd read) String() string {
+	if rd.partition != "" {
+		return "partition " + rd.partition
+	}
+	return "token range " + rd.rng.String()
 }
 
 // scanIter runs a RangeScan, a PartitionRead or a RangeAggregate: a readPool over its reads, each
-// paged through on a replica, every completed page normalised to the selectors' types and emitted.
+// paged through on a replica with retries (runRead), every completed page normalised to the
+// selectors' types and emitted.
 type scanIter struct {
 	reads []read
 	sels  []planner.ScanColumn
 	ex    *Executor
 	// rowsIn says how many table rows a page stands for, in the stats (default: its length).
 	rowsIn func(page []Row) int64
+	// build makes the statement of a token range, so that a range can be split; nil for partition
+	// reads, which cannot be.
+	build func(r ring.Range) (string, []any)
+	part  *ring.Partitioner
+	// aggregate marks range aggregates: their completed ranges go to the journal, and they may keep
+	// going past a failed range.
+	aggregate bool
+	// done are partial rows from an earlier run, emitted before the reads' rows.
+	done []Row
 }
 
 // pool returns the iterator that runs the reads.
 func (it *scanIter) pool() Iter {
-	return &readPool{concurrency: it.ex.opt.Concurrency, n: len(it.reads),
-		run: func(ctx context.Context, i int, emit func([]Row) error) error {
-			return it.runRead(ctx, it.reads[i], emit)
-		}}
+	it.ex.opt.Stats.addPlanned(len(it.reads))
+	p := &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead,
+		keepGoing: it.aggregate && it.ex.opt.KeepGoing}
+	if len(it.done) > 0 {
+		return &prefixIter{rows: it.done, rest: p}
+	}
+	return p
 }
 
 // newRangeReads plans one read per sub-range.
 func newRangeReads(sels []planner.ScanColumn, t *schema.Table, p *ring.Partitioner, ranges []ring.Range,
 	restrictions []string, ppl int64, ex *Executor) *scanIter {
 	from := "SELECT " + selectorList(sels) + " FROM " + tableRef(t)
-	it := &scanIter{sels: sels, ex: ex}
+	it := &scanIter{sels: sels, ex: ex, part: p}
+	it.build = func(r ring.Range) (string, []any) { return rangeStatement(from, t, p, r, restrictions, ppl) }
 	for _, r := range ranges {
-		stmt, args := rangeStatement(from, t, p, r, restrictions, ppl)
+		stmt, args := it.build(r)
 		it.reads = append(it.reads, read{rng: r, stmt: stmt, args: args, replicas: r.Replicas})
 	}
 	return it
@@ -58,13 +81,33 @@ func newRangeScanIter(n *planner.RangeScan, ex *Executor) *scanIter {
 }
 
 // newRangeAggregateIter reads each sub-range's partial aggregates, one row per sub-range, for the
-// MergeAggregate above it to fold.
-func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) *scanIter {
+// MergeAggregate above it to fold. Ranges the executor's Done list already covers are not read
+// again: their partial rows are emitted as they were recorded.
+func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) (*scanIter, error) {
 	sels := make([]planner.ScanColumn, len(n.Aggregates))
 	for i, a := range n.Aggregates {
 		sels[i] = planner.ScanColumn{CQL: a.String(), Name: a.String(), Type: a.T}
 	}
-	it := newRangeReads(sels, n.Table, n.Partitioner, n.Ranges, n.Restrictions, 0, ex)
+	ranges := n.Ranges
+	var done []Row
+	if len(ex.opt.Done) > 0 {
+		var covered []ring.Range
+		for _, d := range ex.opt.Done {
+			covered = append(covered, d.Range)
+			for _, r := range d.Rows {
+				if len(r) != len(sels) {
+					return nil, fmt.Errorf("a recorded range has %d partial values, the plan wants %d", len(r), len(sels))
+				}
+				done = append(done, r)
+			}
+		}
+		var err error
+		if ranges, err = ring.Subtract(n.Ranges, covered); err != nil {
+			return nil, err
+		}
+	}
+	it := newRangeReads(sels, n.Table, n.Partitioner, ranges, n.Restrictions, 0, ex)
+	it.aggregate, it.done = true, done
 	if n.Aggregates[0].Func == planner.AggCount {
 		it.rowsIn = func(page []Row) int64 { // the rows counted, not the one row that says so
 			var rows int64
@@ -75,7 +118,7 @@ func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) *scanIter {
 			return rows
 		}
 	}
-	return it
+	return it, nil
 }
 
 // newPartitionReadIter plans one read per partition.
@@ -98,43 +141,150 @@ func selectorList(sels []planner.ScanColumn) string {
 	return strings.Join(parts, ", ")
 }
 
-// runRead reads every page of one read from one replica.
-func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error) error {
-	host, err := it.ex.picker.Acquire(ctx, rd.replicas)
-	if err != nil {
-		return err
-	}
-	defer it.ex.picker.Release(host)
-	req := PageRequest{HostID: host, Stmt: rd.stmt, Args: rd.args, PageSize: it.ex.opt.FetchSize}
+// runRead reads every page of one read. A failed page is asked again from the paging state of
+// the last completed page, so rows already emitted are never read twice: after a host failure on
+// another replica, after a timeout with a smaller page. A range that keeps timing out before its
+// first page is split in two instead, the halves returned to be queued. Backoff between attempts
+// doubles from RetryBase, with jitter, up to MaxBackoff.
+func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error) ([]read, error) {
+	ex := it.ex
 	began := time.Now()
-	var rows int64
+	req := PageRequest{Stmt: rd.stmt, Args: rd.args, PageSize: ex.opt.FetchSize}
+	var (
+		rows             int64
+		kept             []Row // a range aggregate's partial rows, for the journal
+		failed, timeouts int   // attempts of the current page that failed, and how many timed out
+		avoid            = map[string]bool{}
+		name             string
+	)
 	for {
-		page, err := it.ex.q.QueryPage(ctx, req)
+		if err := ex.throttle.request(ctx); err != nil {
+			return nil, err
+		}
+		host, err := ex.picker.Acquire(ctx, rd.replicas, avoid)
 		if err != nil {
-			return &RangeError{Range: rd.rng, Partition: rd.partition, Host: it.ex.hostName(host), Err: err}
+			return nil, err
 		}
-		for _, row := range page.Rows {
-			if err := normalizeRow(it.sels, row); err != nil {
-				return &RangeError{Range: rd.rng, Partition: rd.partition, Host: it.ex.hostName(host), Err: err}
+		req.HostID, name = host, ex.hostName(host)
+		t0 := time.Now()
+		page, err := ex.q.QueryPage(ctx, req)
+		ex.picker.Release(host)
+		if err == nil {
+			ex.picker.Answered(host)
+			if err := it.normalize(page.Rows); err != nil {
+				return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name, Err: err}
 			}
-		}
-		if it.rowsIn != nil {
-			rows += it.rowsIn(page.Rows)
-		} else {
-			rows += int64(len(page.Rows))
-		}
-		if len(page.Rows) > 0 {
-			if err := emit(page.Rows); err != nil {
-				return err
+			n := it.count(page.Rows)
+			ex.opt.Stats.page(name, n, time.Since(t0))
+			rows += n
+			failed, timeouts = 0, 0
+			if it.aggregate && ex.opt.Journal != nil {
+				kept = append(kept, page.Rows...)
 			}
+			if len(page.Rows) > 0 {
+				if err := emit(page.Rows); err != nil {
+					return nil, err
+				}
+			}
+			if err := ex.throttle.paid(ctx, n); err != nil {
+				return nil, err
+			}
+			if page.Next == nil {
+				break
+			}
+			req.PageState = page.Next
+			continue
 		}
-		if page.Next == nil {
-			break
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		req.PageState = page.Next
+		kind := kindOf(err)
+		if kind == HostFailure {
+			ex.picker.Failed(host)
+			avoid[host] = true
+		}
+		failed++
+		switch {
+		case kind == Fatal:
+			return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name, Err: err}
+		case failed > max(ex.opt.MaxRetries, 0):
+			return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name,
+				Err: fmt.Errorf("gave up after %d attempts: %w", failed, err)}
+		case kind == HostFailure && ex.picker.AllDead(rd.replicas):
+			return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name,
+				Err: fmt.Errorf("every replica is down (%d attempts): %w", failed, err)}
+		}
+		ex.opt.Stats.retry(name)
+		if kind == Timeout {
+			timeouts++
+			if req.PageState == nil && timeouts >= 2 && it.build != nil && rd.depth < maxSplitDepth {
+				if pieces := it.split(rd); len(pieces) == 2 {
+					ex.opt.Stats.split()
+					return pieces, nil
+				}
+			}
+			req.PageSize = max(minPageSize, req.PageSize/2)
+		}
+		if err := sleep(ctx, backoff(ex.opt.RetryBase, failed)); err != nil {
+			return nil, err
+		}
 	}
-	it.ex.opt.Stats.record(it.ex.hostName(host), rows, time.Since(began))
+	ex.opt.Stats.readDone(ReadTiming{What: rd.String(), Host: name, Duration: time.Since(began), Rows: rows})
+	if it.aggregate && ex.opt.Journal != nil {
+		ex.opt.Journal.RangeDone(rd.rng, kept)
+	}
+	return nil, nil
+}
+
+// split halves a range read; nil when the range is too narrow to halve.
+func (it *scanIter) split(rd read) []read {
+	halves := ring.Split([]ring.Range{rd.rng}, it.part, 2)
+	if len(halves) != 2 {
+		return nil
+	}
+	out := make([]read, 2)
+	for i, h := range halves {
+		stmt, args := it.build(h)
+		out[i] = read{rng: h, stmt: stmt, args: args, replicas: rd.replicas, depth: rd.depth + 1}
+	}
+	return out
+}
+
+func (it *scanIter) count(page []Row) int64 {
+	if it.rowsIn != nil {
+		return it.rowsIn(page)
+	}
+	return int64(len(page))
+}
+
+func (it *scanIter) normalize(page []Row) error {
+	for _, row := range page {
+		if err := normalizeRow(it.sels, row); err != nil {
+			return &QueryError{Kind: Fatal, Err: err}
+		}
+	}
 	return nil
+}
+
+// backoff is the wait before attempt n+1 (n ≥ 1): base·2^(n-1), capped at MaxBackoff, of which a
+// random half is jitter so that ranges failing together do not retry together.
+func backoff(base time.Duration, n int) time.Duration {
+	d := MaxBackoff
+	if n-1 < 20 {
+		d = min(MaxBackoff, base<<(n-1))
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func normalizeRow(sels []planner.ScanColumn, row Row) error {

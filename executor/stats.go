@@ -3,41 +3,123 @@ package executor
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// Stats collects what a run did, per host, for --verbose and --stats.
+// Stats collects what a run did, for --verbose, --stats, EXPLAIN ANALYZE and progress displays. A
+// nil *Stats records nothing.
 type Stats struct {
-	mu    sync.Mutex
-	hosts map[string]*HostStats
+	// Progress, readable while the run goes on.
+	RangesTotal atomic.Int64 // reads planned, plus one for each split (a split adds two, ends one)
+	RangesDone  atomic.Int64
+	Rows        atomic.Int64 // rows read, or counted by the replicas
+
+	mu      sync.Mutex
+	hosts   map[string]*HostStats
+	splits  int
+	slowest []ReadTiming // the slowest completed reads, slowest first
 }
 
 // HostStats is one host's share of a run.
 type HostStats struct {
-	Ranges int           // sub-ranges answered
-	Rows   int64         // rows counted or read
-	Busy   time.Duration // total time its requests took
+	Ranges  int           // reads it completed
+	Rows    int64         // rows counted or read
+	Pages   int           // requests that succeeded
+	Retries int           // requests that failed and were retried (here or elsewhere)
+	Busy    time.Duration // total time its successful requests took
+	latency []time.Duration
 }
 
-func (s *Stats) record(host string, rows int64, d time.Duration) {
+// Latency returns the q-quantile (0 ≤ q ≤ 1) of the host's request latencies.
+func (h HostStats) Latency(q float64) time.Duration {
+	if len(h.latency) == 0 {
+		return 0
+	}
+	s := slices.Clone(h.latency)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+// ReadTiming is how long one completed read took, from its first request to its last page.
+type ReadTiming struct {
+	What     string // the token range or partition
+	Host     string
+	Duration time.Duration
+	Rows     int64
+}
+
+const keepSlowest = 5
+
+func (s *Stats) host(name string) *HostStats {
+	if s.hosts == nil {
+		s.hosts = map[string]*HostStats{}
+	}
+	h := s.hosts[name]
+	if h == nil {
+		h = &HostStats{}
+		s.hosts[name] = h
+	}
+	return h
+}
+
+func (s *Stats) page(host string, rows int64, d time.Duration) {
+	if s == nil {
+		return
+	}
+	s.Rows.Add(rows)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.host(host)
+	h.Pages++
+	h.Rows += rows
+	h.Busy += d
+	h.latency = append(h.latency, d)
+}
+
+func (s *Stats) addPlanned(n int) {
+	if s != nil {
+		s.RangesTotal.Add(int64(n))
+	}
+}
+
+func (s *Stats) retry(host string) {
 	if s == nil {
 		return
 	}
 	s.mu.Lock()
+	s.host(host).Retries++
+	s.mu.Unlock()
+}
+
+func (s *Stats) split() {
+	if s == nil {
+		return
+	}
+	s.RangesTotal.Add(1) // one read became two
+	s.mu.Lock()
+	s.splits++
+	s.mu.Unlock()
+}
+
+func (s *Stats) readDone(t ReadTiming) {
+	if s == nil {
+		return
+	}
+	s.RangesDone.Add(1)
+	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.hosts == nil {
-		s.hosts = map[string]*HostStats{}
+	s.host(t.Host).Ranges++
+	i := sort.Search(len(s.slowest), func(i int) bool { return s.slowest[i].Duration < t.Duration })
+	if i < keepSlowest {
+		s.slowest = slices.Insert(s.slowest, i, t)
+		if len(s.slowest) > keepSlowest {
+			s.slowest = s.slowest[:keepSlowest]
+		}
 	}
-	h := s.hosts[host]
-	if h == nil {
-		h = &HostStats{}
-		s.hosts[host] = h
-	}
-	h.Ranges++
-	h.Rows += rows
-	h.Busy += d
 }
 
 // Hosts returns a copy of the per-host figures.
@@ -46,12 +128,28 @@ func (s *Stats) Hosts() map[string]HostStats {
 	defer s.mu.Unlock()
 	out := map[string]HostStats{}
 	for k, v := range s.hosts {
-		out[k] = *v
+		c := *v
+		c.latency = slices.Clone(v.latency)
+		out[k] = c
 	}
 	return out
 }
 
-// Print writes one line per host.
+// Splits returns how many reads were split in two after timing out.
+func (s *Stats) Splits() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.splits
+}
+
+// Slowest returns the slowest completed reads, slowest first.
+func (s *Stats) Slowest() []ReadTiming {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.slowest)
+}
+
+// Print writes one line per host, then the splits and the slowest reads.
 func (s *Stats) Print(w io.Writer) {
 	hosts := s.Hosts()
 	names := make([]string, 0, len(hosts))
@@ -59,9 +157,18 @@ func (s *Stats) Print(w io.Writer) {
 		names = append(names, h)
 	}
 	sort.Strings(names)
+	ms := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
 	for _, h := range names {
 		st := hosts[h]
-		fmt.Fprintf(w, "  host %-21s %6d ranges %12d rows  busy %v\n", h, st.Ranges, st.Rows,
-			st.Busy.Round(time.Millisecond))
+		fmt.Fprintf(w, "  host %-21s %6d ranges %12d rows %6d pages %4d retries  latency p50 %s p95 %s p99 %s max %s\n",
+			h, st.Ranges, st.Rows, st.Pages, st.Retries, ms(st.Latency(0.5)), ms(st.Latency(0.95)),
+			ms(st.Latency(0.99)), ms(st.Latency(1)))
+	}
+	fmt.Fprintf(w, "  %d ranges read, %d split after timeouts, %d rows\n", s.RangesDone.Load(), s.Splits(), s.Rows.Load())
+	if slow := s.Slowest(); len(slow) > 0 {
+		fmt.Fprintln(w, "  slowest ranges:")
+		for _, t := range slow {
+			fmt.Fprintf(w, "    %-10s %s on %s, %d rows\n", ms(t.Duration), t.What, t.Host, t.Rows)
+		}
 	}
 }

@@ -89,16 +89,18 @@ func (c *Conn) HostNames() map[string]string {
 
 // QueryPage implements executor.Querier: one page of stmt, run on req.HostID. Setting the page state
 // (even to nil) turns off gocql's automatic paging, so no next page is prefetched behind our back:
-// the executor decides when, where and whether to ask for it.
+// the executor decides when, where and whether to ask for it. The query is not marked idempotent,
+// so gocql does not retry it either: retries are the executor's, from the last completed page.
+// Errors are *executor.QueryError, classified for the executor's retry policy.
 func (c *Conn) QueryPage(ctx context.Context, req executor.PageRequest) (executor.Page, error) {
 	q := c.s.Query(req.Stmt, req.Args...).SetHostID(req.HostID).PageSize(req.PageSize).PageState(req.PageState)
 	iter := q.IterContext(ctx)
 	rows, err := scanRows(iter, iter.NumRows())
 	if cerr := iter.Close(); cerr != nil {
-		return executor.Page{}, cerr
+		return executor.Page{}, &executor.QueryError{Kind: failureKind(cerr), Err: cerr}
 	}
 	if err != nil {
-		return executor.Page{}, err
+		return executor.Page{}, &executor.QueryError{Kind: executor.Fatal, Err: err}
 	}
 	return executor.Page{Rows: rows, Next: nonEmpty(iter.PageState())}, nil
 }
