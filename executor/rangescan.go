@@ -186,11 +186,12 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 					return nil, err
 				}
 			}
+			if page.Next == nil {
+				it.finished(rd, name, rows, kept, time.Since(began))
+				return nil, ex.throttle.paid(ctx, n) // the range is done even if this wait is cut short
+			}
 			if err := ex.throttle.paid(ctx, n); err != nil {
 				return nil, err
-			}
-			if page.Next == nil {
-				break
 			}
 			req.PageState = page.Next
 			continue
@@ -229,11 +230,14 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 			return nil, err
 		}
 	}
-	ex.opt.Stats.readDone(ReadTiming{What: rd.String(), Host: name, Duration: time.Since(began), Rows: rows})
-	if it.aggregate && ex.opt.Journal != nil {
-		ex.opt.Journal.RangeDone(rd.rng, kept)
+}
+
+// finished records a completed read in the stats and, for range aggregates, the journal.
+func (it *scanIter) finished(rd read, host string, rows int64, kept []Row, d time.Duration) {
+	it.ex.opt.Stats.readDone(ReadTiming{What: rd.String(), Host: host, Duration: d, Rows: rows})
+	if it.aggregate && it.ex.opt.Journal != nil {
+		it.ex.opt.Journal.RangeDone(rd.rng, kept)
 	}
-	return nil, nil
 }
 
 // split halves a range read; nil when the range is too narrow to halve.

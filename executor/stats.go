@@ -17,6 +17,7 @@ type Stats struct {
 	RangesTotal atomic.Int64 // reads planned, plus one for each split (a split adds two, ends one)
 	RangesDone  atomic.Int64
 	Rows        atomic.Int64 // rows read, or counted by the replicas
+	RowsDone    atomic.Int64 // the part of Rows in reads that completed
 
 	mu      sync.Mutex
 	hosts   map[string]*HostStats
@@ -110,6 +111,7 @@ func (s *Stats) readDone(t ReadTiming) {
 		return
 	}
 	s.RangesDone.Add(1)
+	s.RowsDone.Add(t.Rows)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.host(t.Host).Ranges++

@@ -2,24 +2,29 @@ package executor
 
 import (
 	"context"
+	"time"
 
 	"golang.org/x/time/rate"
 )
 
 // throttle bounds the load a run puts on the cluster: requests per second, and rows per second
 // (read, or counted by the replicas). Rows are paid for after a page arrives, since only then is
-// their number known; over a run the average rate stays under the limit.
+// their number known; over a run the average rate stays under the limit. Both start empty, so a run
+// of N rows limited to R rows/s takes at least N/R seconds.
 type throttle struct {
 	requests, rows *rate.Limiter
 }
 
 func newThrottle(maxRequests, maxRows float64, fetchSize int) *throttle {
 	t := &throttle{}
+	now := time.Now()
 	if maxRequests > 0 {
 		t.requests = rate.NewLimiter(rate.Limit(maxRequests), 1)
+		t.requests.AllowN(now, 1)
 	}
 	if maxRows > 0 {
-		t.rows = rate.NewLimiter(rate.Limit(maxRows), max(fetchSize, int(maxRows)))
+		t.rows = rate.NewLimiter(rate.Limit(maxRows), max(fetchSize, 1))
+		t.rows.AllowN(now, t.rows.Burst())
 	}
 	return t
 }

@@ -49,8 +49,12 @@ type TableName struct {
 // Use is USE keyspace.
 type Use struct{ Keyspace string }
 
-// Explain is EXPLAIN SELECT …: print the plan instead of running it.
-type Explain struct{ Select *Select }
+// Explain is EXPLAIN SELECT …: print the plan instead of running it. EXPLAIN ANALYZE runs it too and
+// prints what the run did instead of its rows.
+type Explain struct {
+	Select  *Select
+	Analyze bool
+}
 
 // Passthrough is any statement cqlscan does not plan itself; it is sent to Cassandra as written.
 type Passthrough struct{ Text string }
@@ -251,7 +255,12 @@ func (s *Select) String() string {
 	return b.String()
 }
 
-func (e *Explain) String() string     { return "EXPLAIN " + e.Select.String() }
+func (e *Explain) String() string {
+	if e.Analyze {
+		return "EXPLAIN ANALYZE " + e.Select.String()
+	}
+	return "EXPLAIN " + e.Select.String()
+}
 func (u *Use) String() string         { return "USE " + QuoteIdent(u.Keyspace) }
 func (p *Passthrough) String() string { return p.Text }
 func (c *ColumnRef) String() string   { return QuoteIdent(c.Name) }

@@ -43,14 +43,19 @@ func Parse(text string) (Statement, error) {
 	case isWord(toks[0], "select"):
 		return parseSelect(toks)
 	case isWord(toks[0], "explain"):
-		if len(toks) < 3 || !isWord(toks[1], "select") {
-			return nil, &SyntaxError{Pos: toks[1].Pos, Msg: "EXPLAIN takes a SELECT statement"}
+		analyze := len(toks) > 1 && isWord(toks[1], "analyze")
+		rest := toks[1:]
+		if analyze {
+			rest = toks[2:]
 		}
-		st, err := parseSelect(toks[1:])
+		if len(rest) < 2 || !isWord(rest[0], "select") {
+			return nil, &SyntaxError{Pos: rest[0].Pos, Msg: "EXPLAIN takes a SELECT statement"}
+		}
+		st, err := parseSelect(rest)
 		if err != nil {
 			return nil, err
 		}
-		return &Explain{Select: st.(*Select)}, nil
+		return &Explain{Select: st.(*Select), Analyze: analyze}, nil
 	}
 	return &Passthrough{Text: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))}, nil
 }

@@ -8,14 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner"
-	"github.com/cqlscan/cqlscan/planner/ring"
 )
 
 // Cluster is what a session needs from its connection.
@@ -39,6 +37,17 @@ type Settings struct {
 	PerHost     int
 	FetchSize   int
 	Verbose     bool
+	// Stats prints what each query did (per host, retries, splits, latencies) on Err.
+	Stats bool
+	// MaxRetries, MaxRows and MaxRequests are passed to the executor (see executor.Options).
+	MaxRetries           int
+	MaxRows, MaxRequests float64
+	// Timeout, when positive, bounds each statement's run.
+	Timeout time.Duration
+	// Checkpoint is where range aggregates save their progress as they go; Resume is a checkpoint to
+	// finish. Without Checkpoint, progress is saved only when a scan fails or is interrupted, under
+	// CheckpointDir.
+	Checkpoint, Resume, CheckpointDir string
 }
 
 // Session runs statements against a cluster and prints results to Out, diagnostics to Err.
@@ -77,6 +86,12 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 		s.Keyspace = st.Keyspace
 		return nil
 	case *parser.Explain:
+		if st.Analyze {
+			if _, err := s.runSelect(ctx, st.Select, true); err != nil {
+				return &StatementError{text, err}
+			}
+			return nil
+		}
 		plan, err := planner.Plan(ctx, st.Select, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits})
 		if err != nil {
 			return &StatementError{text, err}
@@ -84,7 +99,7 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 		_, err = io.WriteString(s.Out, planner.Format(plan))
 		return err
 	case *parser.Select:
-		res, err := s.runSelect(ctx, st)
+		res, err := s.runSelect(ctx, st, false)
 		if err != nil {
 			return &StatementError{text, err}
 		}
@@ -105,69 +120,6 @@ func (s *Session) passThrough(ctx context.Context, text string) error {
 		return nil
 	}
 	return (&Result{Columns: cols, Rows: rows}).Write(s.Out, s.Format)
-}
-
-func (s *Session) runSelect(ctx context.Context, sel *parser.Select) (*Result, error) {
-	plan, err := planner.Plan(ctx, sel, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits})
-	if err != nil {
-		return nil, err
-	}
-	names := s.Cluster.HostNames()
-	if s.Verbose {
-		s.printPlan(plan, names)
-	}
-	stats := &executor.Stats{}
-	ex := executor.New(s.Cluster, executor.Options{Concurrency: s.Concurrency, PerHost: s.PerHost,
-		FetchSize: s.FetchSize, HostNames: names, Stats: stats})
-	it, err := ex.Build(plan)
-	if err != nil {
-		return nil, err
-	}
-	began := time.Now()
-	rows, err := executor.Drain(ctx, it)
-	if err != nil {
-		return nil, err
-	}
-	if s.Verbose {
-		fmt.Fprintf(s.Err, "done in %v:\n", time.Since(began).Round(time.Millisecond))
-		stats.Print(s.Err)
-	}
-	res := &Result{Rows: rows}
-	for _, c := range plan.Columns() {
-		res.Columns = append(res.Columns, c.Name)
-	}
-	return res, nil
-}
-
-// printPlan writes the plan tree and every sub-range with its replicas.
-func (s *Session) printPlan(plan planner.Node, names map[string]string) {
-	fmt.Fprint(s.Err, planner.Format(plan))
-	var ranges []ring.Range
-	for n := plan; n != nil; {
-		switch r := n.(type) {
-		case *planner.RangeAggregate:
-			ranges = r.Ranges
-		case *planner.RangeScan:
-			ranges = r.Ranges
-		}
-		kids := n.Children()
-		if ranges != nil || len(kids) == 0 {
-			break
-		}
-		n = kids[0]
-	}
-	fmt.Fprintf(s.Err, "sub-ranges (%d, in token order):\n", len(ranges))
-	for _, r := range ranges {
-		reps := make([]string, len(r.Replicas))
-		for i, id := range r.Replicas {
-			reps[i] = names[id]
-			if reps[i] == "" {
-				reps[i] = id
-			}
-		}
-		sort.Strings(reps)
-		fmt.Fprintf(s.Err, "  %v on %s\n", r, strings.Join(reps, ","))
-	}
 }
 
 // RunScript reads statements from r and runs them in order. It stops at the first failing statement
@@ -235,5 +187,5 @@ func ErrorLine(err error) string {
 	if errors.As(err, &se) {
 		msg = "syntax error: " + msg
 	}
-	return "error: " + strings.ReplaceAll(msg, "\n", " ")
+	return "error: " + strings.ReplaceAll(msg, "\n", "\n  ")
 }

@@ -56,3 +56,27 @@ func TestEndpointAndUsage(t *testing.T) {
 		t.Errorf("unknown flag: exit %d", code)
 	}
 }
+
+func TestParseRate(t *testing.T) {
+	cases := []struct {
+		in         string
+		rows, reqs float64
+		bad        bool
+	}{
+		{"", 0, 0, false},
+		{"50000", 50000, 0, false},
+		{"2500.5rows/s", 2500.5, 0, false},
+		{"200req/s", 0, 200, false},
+		{"7 requests/s", 0, 7, false},
+		{"0", 0, 0, true},
+		{"-5", 0, 0, true},
+		{"fast", 0, 0, true},
+		{"10MB/s", 0, 0, true},
+	}
+	for _, c := range cases {
+		rows, reqs, err := parseRate(c.in)
+		if (err != nil) != c.bad || rows != c.rows || reqs != c.reqs {
+			t.Errorf("parseRate(%q) = %v, %v, %v", c.in, rows, reqs, err)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -44,9 +45,10 @@ func main() {
 
 type options struct {
 	execute, file, keyspace, username, password, format, consistency string
-	splits, concurrency, perHost, fetchSize                          int
-	connectTimeout, requestTimeout                                   time.Duration
-	verbose, keepGoing, showVersion                                  bool
+	maxRate, checkpoint, resume                                      string
+	splits, concurrency, perHost, fetchSize, maxRetries              int
+	connectTimeout, requestTimeout, timeout                          time.Duration
+	verbose, keepGoing, showVersion, stats                           bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -69,6 +71,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.IntVar(&o.fetchSize, "fetch-size", executor.DefaultFetchSize, "page size of range queries")
 	fs.DurationVar(&o.connectTimeout, "connect-timeout", 5*time.Second, "time allowed to connect")
 	fs.DurationVar(&o.requestTimeout, "request-timeout", 12*time.Second, "time allowed for one request")
+	fs.IntVar(&o.maxRetries, "max-retries", executor.DefaultMaxRetries, "retries of a failed page before its range fails (0: none)")
+	fs.StringVar(&o.maxRate, "max-rate", "", "bound the load: N or Nrows/s for rows per second, Nreq/s for requests per second")
+	fs.DurationVar(&o.timeout, "timeout", 0, "stop a statement that runs longer than this (e.g. 10m; 0: no limit)")
+	fs.StringVar(&o.checkpoint, "checkpoint", "", "save a range aggregate's progress to this file as it goes")
+	fs.StringVar(&o.resume, "resume", "", "finish the scan saved in this checkpoint file")
+	fs.BoolVar(&o.stats, "stats", false, "print per-host ranges, rows, retries, splits and latencies on stderr")
 	fs.BoolVar(&o.verbose, "verbose", false, "print the plan, its sub-ranges and per-host figures on stderr")
 	fs.BoolVar(&o.keepGoing, "continue-on-error", false, "in batch mode, run the remaining statements after a failure")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
@@ -91,6 +99,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		fmt.Fprintln(stderr, "cqlscan:", err)
 		return exitStatement
+	}
+	maxRows, maxRequests, err := parseRate(o.maxRate)
+	if err != nil {
+		fmt.Fprintln(stderr, "cqlscan:", err)
+		return exitStatement
+	}
+	if o.maxRetries == 0 {
+		o.maxRetries = -1 // the executor's "none"; its 0 means the default
 	}
 	if o.execute != "" && o.file != "" {
 		fmt.Fprintln(stderr, "cqlscan: use either -e or -f, not both")
@@ -124,7 +140,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	sess := &repl.Session{Cluster: conn, Out: stdout, Err: stderr, Settings: repl.Settings{
 		Keyspace: o.keyspace, Format: format, Splits: o.splits, Concurrency: o.concurrency,
-		PerHost: o.perHost, FetchSize: o.fetchSize, Verbose: o.verbose}}
+		PerHost: o.perHost, FetchSize: o.fetchSize, Verbose: o.verbose, Stats: o.stats,
+		MaxRetries: o.maxRetries, MaxRows: maxRows, MaxRequests: maxRequests, Timeout: o.timeout,
+		Checkpoint: o.checkpoint, Resume: o.resume, CheckpointDir: checkpointDir()}}
 	if o.keyspace != "" {
 		if err := sess.Execute(ctx, "USE "+quoteKeyspace(o.keyspace)); err != nil {
 			fmt.Fprintln(stderr, repl.ErrorLine(err))
@@ -163,6 +181,38 @@ func endpoint(args []string) (string, int, error) {
 		return "", 0, fmt.Errorf("port %q is not a port number", port)
 	}
 	return host, p, nil
+}
+
+// parseRate reads --max-rate: "N" or "Nrows/s" bounds rows per second, "Nreq/s" requests per second.
+func parseRate(s string) (rows, requests float64, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	num, unit := s, ""
+	if i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' }); i >= 0 {
+		num, unit = s[:i], strings.ToLower(strings.TrimSpace(s[i:]))
+	}
+	n, perr := strconv.ParseFloat(num, 64)
+	if perr != nil || n <= 0 {
+		return 0, 0, fmt.Errorf("--max-rate %q: want a positive number, e.g. 50000 (rows/s) or 200req/s", s)
+	}
+	switch strings.TrimSuffix(unit, "/s") {
+	case "", "rows", "row":
+		return n, 0, nil
+	case "req", "reqs", "requests":
+		return 0, n, nil
+	}
+	return 0, 0, fmt.Errorf("--max-rate %q: unknown unit %q; use rows/s or req/s", s, unit)
+}
+
+// checkpointDir is where progress of failed or interrupted scans is saved when --checkpoint is not
+// given: the user's cache directory.
+func checkpointDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "cqlscan", "checkpoints")
 }
 
 // quoteKeyspace quotes -k's value unless it is already quoted, so -k MyKs keeps its case as cqlsh does.

@@ -1,0 +1,210 @@
+package repl
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cqlscan/cqlscan/executor"
+	"github.com/cqlscan/cqlscan/executor/checkpoint"
+	"github.com/cqlscan/cqlscan/parser"
+	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/types"
+)
+
+// ErrNoCheckpoint is returned when --checkpoint or --resume is given for a query that has no range
+// aggregate to checkpoint.
+var ErrNoCheckpoint = errors.New("checkpoints cover queries whose aggregates run on the replicas " +
+	"(EXPLAIN shows a RangeAggregate); this one reads rows to the client")
+
+// IncompleteError is a scan that failed or was interrupted after part of it was done: no answer is
+// printed, and the progress is saved so that --resume can finish it.
+type IncompleteError struct {
+	Err         error
+	Checkpoint  string // where progress was saved; "" if saving failed too
+	SaveErr     error
+	Rows        int64 // rows counted or read by the ranges that finished
+	Done, Total int64 // ranges finished, ranges planned
+}
+
+func (e *IncompleteError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Err.Error())
+	fmt.Fprintf(&b, "\n%d of %d token ranges finished (%d rows); no answer is printed, since it would be short", e.Done, e.Total, e.Rows)
+	if e.Checkpoint != "" {
+		fmt.Fprintf(&b, "\nprogress saved: run the same statement with --resume %s to finish it", e.Checkpoint)
+	} else if e.SaveErr != nil {
+		fmt.Fprintf(&b, "\nprogress could not be saved: %v", e.SaveErr)
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
+// runSelect plans and runs a SELECT. With analyze it prints the plan and what the run did instead of
+// returning rows.
+func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze bool) (*Result, error) {
+	plan, err := planner.Plan(ctx, sel, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits})
+	if err != nil {
+		return nil, err
+	}
+	if s.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
+		defer cancel()
+	}
+	names := s.Cluster.HostNames()
+	if s.Verbose {
+		s.printPlan(plan, names)
+	}
+	stats := &executor.Stats{}
+	opt := executor.Options{Concurrency: s.Concurrency, PerHost: s.PerHost, FetchSize: s.FetchSize,
+		HostNames: names, Stats: stats, MaxRetries: s.MaxRetries, MaxRows: s.MaxRows, MaxRequests: s.MaxRequests}
+	rec, err := s.checkpointFor(ctx, sel, plan, &opt)
+	if err != nil {
+		return nil, err
+	}
+	it, err := executor.New(s.Cluster, opt).Build(plan)
+	if err != nil {
+		return nil, err
+	}
+	began := time.Now()
+	rows, err := executor.Drain(ctx, it)
+	if err != nil {
+		return nil, s.incomplete(err, rec, stats)
+	}
+	if rec != nil && s.Checkpoint != "" {
+		if err := rec.Save(); err != nil {
+			return nil, err
+		}
+	}
+	if s.Verbose || s.Stats || analyze {
+		w := s.Err
+		if analyze {
+			w = s.Out
+			fmt.Fprint(w, planner.Format(plan))
+		}
+		fmt.Fprintf(w, "done in %v, %d result rows:\n", time.Since(began).Round(time.Millisecond), len(rows))
+		stats.Print(w)
+	}
+	res := &Result{Rows: rows}
+	for _, c := range plan.Columns() {
+		res.Columns = append(res.Columns, c.Name)
+	}
+	return res, nil
+}
+
+// checkpointFor sets up checkpointing of plan's range aggregate, if it has one: resumed ranges in
+// opt.Done, a recorder as opt.Journal, and keep-going so a failed range does not stop the others.
+func (s *Session) checkpointFor(ctx context.Context, sel *parser.Select, plan planner.Node, opt *executor.Options) (*checkpoint.Recorder, error) {
+	agg := findRangeAggregate(plan)
+	if agg == nil {
+		if s.Checkpoint != "" || s.Resume != "" {
+			return nil, ErrNoCheckpoint
+		}
+		return nil, nil
+	}
+	r, err := s.Cluster.Ring(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := checkpoint.Key{Query: sel.String(), Keyspace: s.Keyspace, Ring: checkpoint.RingFingerprint(r)}
+	ts := make([]types.Type, len(agg.Aggregates))
+	for i, a := range agg.Aggregates {
+		ts[i] = a.T
+	}
+	if s.Resume != "" {
+		if opt.Done, err = checkpoint.Load(s.Resume, key, ts); err != nil {
+			return nil, err
+		}
+	}
+	path := s.Checkpoint
+	if path == "" {
+		path = s.Resume // a resumed scan keeps its file up to date
+	}
+	rec := checkpoint.NewRecorder(path, key, ts, opt.Done)
+	if path == "" {
+		// Saved only if the scan fails or is interrupted, named after what it is for.
+		sum := sha256.Sum256([]byte(key.Query + "\x00" + key.Keyspace + "\x00" + key.Ring))
+		rec.Path = filepath.Join(s.CheckpointDir, "scan-"+hex.EncodeToString(sum[:6])+".json")
+		rec.Interval = 1<<63 - 1
+	}
+	opt.Journal, opt.KeepGoing = rec, true
+	return rec, nil
+}
+
+// incomplete saves the progress of a failed or interrupted range aggregate and says how to resume.
+func (s *Session) incomplete(err error, rec *checkpoint.Recorder, stats *executor.Stats) error {
+	var se *executor.ScanError
+	if rec == nil || !(errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return err
+	}
+	ie := &IncompleteError{Err: err, Rows: stats.RowsDone.Load(), Done: stats.RangesDone.Load(), Total: stats.RangesTotal.Load()}
+	if errors.Is(err, context.Canceled) {
+		ie.Err = errors.New("interrupted")
+	}
+	if dir := filepath.Dir(rec.Path); dir != "" {
+		if mkErr := os.MkdirAll(dir, 0o700); mkErr != nil {
+			ie.SaveErr = mkErr
+			return ie
+		}
+	}
+	if ie.SaveErr = rec.Save(); ie.SaveErr == nil {
+		ie.Checkpoint = rec.Path
+	}
+	return ie
+}
+
+func findRangeAggregate(n planner.Node) *planner.RangeAggregate {
+	for n != nil {
+		if ra, ok := n.(*planner.RangeAggregate); ok {
+			return ra
+		}
+		kids := n.Children()
+		if len(kids) == 0 {
+			return nil
+		}
+		n = kids[0]
+	}
+	return nil
+}
+
+// printPlan writes the plan tree and every sub-range with its replicas.
+func (s *Session) printPlan(plan planner.Node, names map[string]string) {
+	fmt.Fprint(s.Err, planner.Format(plan))
+	var ranges []ring.Range
+	for n := plan; n != nil; {
+		switch r := n.(type) {
+		case *planner.RangeAggregate:
+			ranges = r.Ranges
+		case *planner.RangeScan:
+			ranges = r.Ranges
+		}
+		kids := n.Children()
+		if ranges != nil || len(kids) == 0 {
+			break
+		}
+		n = kids[0]
+	}
+	fmt.Fprintf(s.Err, "sub-ranges (%d, in token order):\n", len(ranges))
+	for _, r := range ranges {
+		reps := make([]string, len(r.Replicas))
+		for i, id := range r.Replicas {
+			reps[i] = names[id]
+			if reps[i] == "" {
+				reps[i] = id
+			}
+		}
+		sort.Strings(reps)
+		fmt.Fprintf(s.Err, "  %v on %s\n", r, strings.Join(reps, ","))
+	}
+}
