@@ -22,6 +22,7 @@ type read struct {
 	args      []any
 	replicas  []string
 	depth     int // how many times the range was halved to get here
+	pageSize  int // 0: the fetch size; smaller once pages of the range timed out
 }
 
 func (rd read) String() string {
@@ -49,7 +50,21 @@ type scanIter struct {
 	aggregate bool
 	// done are partial rows from an earlier run, emitted before the reads' rows.
 	done []Row
+	// rowsFallback, for range aggregates, reads a range's rows instead when the aggregate query keeps
+	// timing out even on narrow ranges (one huge partition cannot be split by token, and Cassandra
+	// gives an aggregate one timeout for all of it): the partials are then computed here, page by page.
+	rowsFallback *rowsFallback
 }
+
+// rowsFallback is how a range aggregate reads rows instead: the arguments of its aggregates.
+type rowsFallback struct {
+	aggs  []planner.PushedAgg
+	sels  []planner.ScanColumn
+	build func(r ring.Range) (string, []any)
+}
+
+// fallbackDepth is how many times an aggregate range is halved before it reads rows instead.
+const fallbackDepth = 3
 
 // pool returns the iterator that runs the reads.
 func (it *scanIter) pool() Iter {
@@ -108,6 +123,22 @@ func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) (*scanIter, 
 	}
 	it := newRangeReads(sels, n.Table, n.Partitioner, ranges, n.Restrictions, 0, ex)
 	it.aggregate, it.done = true, done
+	fb := &rowsFallback{aggs: n.Aggregates}
+	for _, a := range n.Aggregates {
+		c := planner.ScanColumn{CQL: a.Arg, Name: a.Arg, Type: a.T}
+		switch {
+		case a.Arg == "*":
+			c = planner.ScanColumn{CQL: planner.TokenCall(n.Table), Name: "token", Type: types.Of(types.BigInt)}
+		case a.Func == planner.AggCount:
+			c.Type = types.Type{} // only whether it is NULL matters
+		}
+		fb.sels = append(fb.sels, c)
+	}
+	from := "SELECT " + selectorList(fb.sels) + " FROM " + tableRef(n.Table)
+	fb.build = func(r ring.Range) (string, []any) {
+		return rangeStatement(from, n.Table, n.Partitioner, r, n.Restrictions, 0)
+	}
+	it.rowsFallback = fb
 	if n.Aggregates[0].Func == planner.AggCount {
 		it.rowsIn = func(page []Row) int64 { // the rows counted, not the one row that says so
 			var rows int64
@@ -150,12 +181,16 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 	ex := it.ex
 	began := time.Now()
 	req := PageRequest{Stmt: rd.stmt, Args: rd.args, PageSize: ex.opt.FetchSize}
+	if rd.pageSize > 0 {
+		req.PageSize = rd.pageSize
+	}
 	var (
 		rows             int64
 		kept             []Row // a range aggregate's partial rows, for the journal
 		failed, timeouts int   // attempts of the current page that failed, and how many timed out
 		avoid            = map[string]bool{}
 		name             string
+		partial          Row // partials computed here, once a range aggregate reads rows instead
 	)
 	for {
 		if err := ex.throttle.request(ctx); err != nil {
@@ -171,8 +206,20 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 		ex.picker.Release(host)
 		if err == nil {
 			ex.picker.Answered(host)
-			if err := it.normalize(page.Rows); err != nil {
+			sels := it.sels
+			if partial != nil {
+				sels = it.rowsFallback.sels
+			}
+			if err := normalizePage(sels, page.Rows); err != nil {
 				return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name, Err: err}
+			}
+			if partial != nil { // fold the page into the partials; emit them when the range is done
+				it.rowsFallback.fold(partial, page.Rows)
+				if page.Next == nil {
+					page.Rows = []Row{partial}
+				} else {
+					page.Rows = nil
+				}
 			}
 			n := it.count(page.Rows)
 			ex.opt.Stats.page(name, n, time.Since(t0))
@@ -217,14 +264,25 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 		}
 		ex.opt.Stats.retry(name)
 		if kind == Timeout {
+			// Ask for less: a smaller page (the server also pages aggregates internally by it), and
+			// when the range keeps timing out before its first page, half the range.
 			timeouts++
+			req.PageSize = max(minPageSize, req.PageSize/2)
+			if partial == nil && it.rowsFallback != nil && rd.depth >= fallbackDepth && timeouts >= 2 {
+				req.Stmt, req.Args = it.rowsFallback.build(rd.rng)
+				req.PageSize, req.PageState = ex.opt.FetchSize, nil
+				partial = it.rowsFallback.start()
+				failed, timeouts = 0, 0
+				ex.opt.Stats.fallback()
+				continue
+			}
 			if req.PageState == nil && timeouts >= 2 && it.build != nil && rd.depth < maxSplitDepth {
+				rd.pageSize = req.PageSize
 				if pieces := it.split(rd); len(pieces) == 2 {
 					ex.opt.Stats.split()
 					return pieces, nil
 				}
 			}
-			req.PageSize = max(minPageSize, req.PageSize/2)
 		}
 		if err := sleep(ctx, backoff(ex.opt.RetryBase, failed)); err != nil {
 			return nil, err
@@ -249,7 +307,7 @@ func (it *scanIter) split(rd read) []read {
 	out := make([]read, 2)
 	for i, h := range halves {
 		stmt, args := it.build(h)
-		out[i] = read{rng: h, stmt: stmt, args: args, replicas: rd.replicas, depth: rd.depth + 1}
+		out[i] = read{rng: h, stmt: stmt, args: args, replicas: rd.replicas, depth: rd.depth + 1, pageSize: rd.pageSize}
 	}
 	return out
 }
@@ -261,13 +319,39 @@ func (it *scanIter) count(page []Row) int64 {
 	return int64(len(page))
 }
 
-func (it *scanIter) normalize(page []Row) error {
+func normalizePage(sels []planner.ScanColumn, page []Row) error {
 	for _, row := range page {
-		if err := normalizeRow(it.sels, row); err != nil {
+		if err := normalizeRow(sels, row); err != nil {
 			return &QueryError{Kind: Fatal, Err: err}
 		}
 	}
 	return nil
+}
+
+// start returns the partials of no rows: 0 for counts, NULL for the rest.
+func (f *rowsFallback) start() Row {
+	p := make(Row, len(f.aggs))
+	for i, a := range f.aggs {
+		p[i] = mergeValue(a, nil, nil)
+	}
+	return p
+}
+
+// fold adds a page of argument rows to the partials, as Cassandra's own aggregates would.
+func (f *rowsFallback) fold(p Row, page []Row) {
+	for _, row := range page {
+		for i, a := range f.aggs {
+			v := row[i]
+			if a.Func == planner.AggCount {
+				if v != nil || a.Arg == "*" {
+					v = int64(1)
+				} else {
+					v = int64(0)
+				}
+			}
+			p[i] = mergeValue(a, p[i], v)
+		}
+	}
 }
 
 // backoff is the wait before attempt n+1 (n ≥ 1): base·2^(n-1), capped at MaxBackoff, of which a

@@ -19,10 +19,12 @@ type Stats struct {
 	Rows        atomic.Int64 // rows read, or counted by the replicas
 	RowsDone    atomic.Int64 // the part of Rows in reads that completed
 
-	mu      sync.Mutex
-	hosts   map[string]*HostStats
-	splits  int
-	slowest []ReadTiming // the slowest completed reads, slowest first
+	mu     sync.Mutex
+	hosts  map[string]*HostStats
+	splits int
+	// fallbacks counts aggregate ranges read as rows after timing out even when narrow.
+	fallbacks int
+	slowest   []ReadTiming // the slowest completed reads, slowest first
 }
 
 // HostStats is one host's share of a run.
@@ -106,6 +108,15 @@ func (s *Stats) split() {
 	s.mu.Unlock()
 }
 
+func (s *Stats) fallback() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.fallbacks++
+	s.mu.Unlock()
+}
+
 func (s *Stats) readDone(t ReadTiming) {
 	if s == nil {
 		return
@@ -144,6 +155,13 @@ func (s *Stats) Splits() int {
 	return s.splits
 }
 
+// Fallbacks returns how many aggregate ranges were read as rows after timing out even when narrow.
+func (s *Stats) Fallbacks() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fallbacks
+}
+
 // Slowest returns the slowest completed reads, slowest first.
 func (s *Stats) Slowest() []ReadTiming {
 	s.mu.Lock()
@@ -166,7 +184,8 @@ func (s *Stats) Print(w io.Writer) {
 			h, st.Ranges, st.Rows, st.Pages, st.Retries, ms(st.Latency(0.5)), ms(st.Latency(0.95)),
 			ms(st.Latency(0.99)), ms(st.Latency(1)))
 	}
-	fmt.Fprintf(w, "  %d ranges read, %d split after timeouts, %d rows\n", s.RangesDone.Load(), s.Splits(), s.Rows.Load())
+	fmt.Fprintf(w, "  %d ranges read, %d split after timeouts, %d aggregated here from rows, %d rows\n",
+		s.RangesDone.Load(), s.Splits(), s.Fallbacks(), s.Rows.Load())
 	if slow := s.Slowest(); len(slow) > 0 {
 		fmt.Fprintln(w, "  slowest ranges:")
 		for _, t := range slow {

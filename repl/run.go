@@ -136,7 +136,7 @@ func (s *Session) checkpointFor(ctx context.Context, sel *parser.Select, plan pl
 		// Saved only if the scan fails or is interrupted, named after what it is for.
 		sum := sha256.Sum256([]byte(key.Query + "\x00" + key.Keyspace + "\x00" + key.Ring))
 		rec.Path = filepath.Join(s.CheckpointDir, "scan-"+hex.EncodeToString(sum[:6])+".json")
-		rec.Interval = 1<<63 - 1
+		rec.Interval = 0
 	}
 	opt.Journal, opt.KeepGoing = rec, true
 	return rec, nil

@@ -68,7 +68,7 @@ func RingFingerprint(r *ring.Ring) string {
 }
 
 // Recorder is an executor.Journal that keeps the finished ranges and saves them to Path, at most
-// every Interval while the run goes on, and whenever Save is called.
+// every Interval while the run goes on (never, if Interval is 0), and whenever Save is called.
 type Recorder struct {
 	Path     string
 	Key      Key
@@ -78,12 +78,13 @@ type Recorder struct {
 	mu    sync.Mutex
 	done  []executor.DoneRange
 	saved time.Time
-	err   error // the last save's error, reported by Save
+	err   error // the last save's error
 }
 
 // NewRecorder returns a recorder that starts with done (the ranges of a resumed checkpoint).
 func NewRecorder(path string, key Key, ts []types.Type, done []executor.DoneRange) *Recorder {
-	return &Recorder{Path: path, Key: key, Types: ts, Interval: time.Second, done: append([]executor.DoneRange(nil), done...)}
+	return &Recorder{Path: path, Key: key, Types: ts, Interval: time.Second, saved: time.Now(),
+		done: append([]executor.DoneRange(nil), done...)}
 }
 
 // RangeDone implements executor.Journal.
@@ -91,7 +92,7 @@ func (r *Recorder) RangeDone(rng ring.Range, rows []executor.Row) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.done = append(r.done, executor.DoneRange{Range: rng, Rows: rows})
-	if time.Since(r.saved) >= r.Interval {
+	if r.Interval > 0 && time.Since(r.saved) >= r.Interval {
 		r.err = r.saveLocked()
 	}
 }
@@ -103,13 +104,11 @@ func (r *Recorder) Done() int {
 	return len(r.done)
 }
 
-// Save writes the checkpoint now.
+// Save writes the checkpoint now. It supersedes any failed save made while the run went on.
 func (r *Recorder) Save() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.saveLocked(); err != nil {
-		return err
-	}
+	r.err = r.saveLocked()
 	return r.err
 }
 

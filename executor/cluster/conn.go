@@ -30,6 +30,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	Username       string
 	Password       string
+	// Translate, when set, maps each node's address to the one to connect to (NAT, SSH tunnels, or a
+	// test's fault-injecting proxy).
+	Translate func(host string, port int) (string, int)
 }
 
 // Conn is a connection to a cluster.
@@ -68,6 +71,15 @@ func Connect(cfg Config) (*Conn, error) {
 		c.Authenticator = gocql.PasswordAuthenticator{Username: cfg.Username, Password: cfg.Password}
 	}
 	c.Metadata.CacheMode = gocql.Disabled
+	if cfg.Translate != nil {
+		c.AddressTranslator = gocql.AddressTranslatorFunc(func(addr net.IP, port int) (net.IP, int) {
+			h, p := cfg.Translate(addr.String(), port)
+			if ip := net.ParseIP(h); ip != nil {
+				return ip, p
+			}
+			return addr, port
+		})
+	}
 	s, err := c.CreateSession()
 	if err != nil {
 		return nil, fmt.Errorf("%w to %s port %d: %v", ErrConnect, strings.Join(cfg.Hosts, ","), cfg.Port, err)

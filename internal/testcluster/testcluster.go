@@ -11,6 +11,7 @@ package testcluster
 import (
 	"context"
 	"os"
+	osexec "os/exec"
 	"strings"
 	"testing"
 
@@ -58,4 +59,24 @@ func Keyspace(t testing.TB, s *gocql.Session, name string, rf int) {
 	if err := load.CreateKeyspace(context.Background(), s, name, rf); err != nil {
 		t.Fatalf("creating keyspace %s: %v", name, err)
 	}
+}
+
+// Devcluster runs scripts/devcluster on the three-node cluster (CQLSCAN_DEVCLUSTER is the script,
+// CQLSCAN_TEST_THREE_NAME the cluster's name): tests that stop and start nodes use it. Missing
+// variables fail the test under CI and skip it elsewhere.
+func Devcluster(t testing.TB, args ...string) string {
+	t.Helper()
+	script, name := os.Getenv("CQLSCAN_DEVCLUSTER"), os.Getenv("CQLSCAN_TEST_THREE_NAME")
+	if script == "" || name == "" {
+		msg := "CQLSCAN_DEVCLUSTER and CQLSCAN_TEST_THREE_NAME are not set: run the resilience tests with `make test`"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	out, err := osexec.Command(script, append([]string{"--name", name}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("devcluster %v: %v\n%s", args, err, out)
+	}
+	return string(out)
 }
