@@ -111,7 +111,8 @@ func multiples(lo, hi int64) int64 {
 	return n
 }
 
-func countPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.MergeAggregate {
+// subRanges splits the ring of hosts (SimpleStrategy, factor rf) into about splits sub-ranges.
+func subRanges(t *testing.T, hosts []ring.Host, rf, splits int) []ring.Range {
 	t.Helper()
 	r, err := ring.New(ring.Murmur3, hosts)
 	if err != nil {
@@ -121,9 +122,14 @@ func countPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.MergeAg
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ring.Split(rg, ring.Murmur3, splits)
+}
+
+func countPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.MergeAggregate {
+	t.Helper()
 	count := []planner.PushedAgg{{Func: planner.AggCount, Arg: "*", T: types.Of(types.BigInt)}}
 	scan := &planner.RangeAggregate{Table: table, Partitioner: ring.Murmur3, Aggregates: count,
-		Ranges: ring.Split(rg, ring.Murmur3, splits)}
+		Ranges: subRanges(t, hosts, rf, splits)}
 	return &planner.MergeAggregate{Child: scan, Aggs: count, Outputs: []planner.OutputColumn{{Name: "count", Type: "bigint"}},
 		Finals: []planner.FinalAgg{{Func: "count", Value: 0, Count: -1, T: types.Of(types.BigInt), Name: "count"}}}
 }
@@ -296,9 +302,7 @@ func TestFinalValues(t *testing.T) {
 func TestLimitStopsScans(t *testing.T) {
 	before := runtime.NumGoroutine()
 	fq := &fakeQuerier{inflight: map[string]int{}, maxSeen: map[string]int{}, delay: 5 * time.Millisecond}
-	r, _ := ring.New(ring.Murmur3, threeHosts())
-	rg, _ := r.Ranges(ring.Replication{Strategy: ring.SimpleStrategy, Factor: 1})
-	scan := &planner.RangeScan{Table: table, Partitioner: ring.Murmur3, Ranges: ring.Split(rg, ring.Murmur3, 400),
+	scan := &planner.RangeScan{Table: table, Partitioner: ring.Murmur3, Ranges: subRanges(t, threeHosts(), 1, 400),
 		Selectors: []planner.ScanColumn{{CQL: "n", Name: "n", Type: types.Of(types.BigInt)}}}
 	it, err := New(fq, Options{Concurrency: 4, PerHost: 4}).Build(&planner.Limit{Child: scan, N: 5})
 	if err != nil {

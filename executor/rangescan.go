@@ -192,6 +192,9 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 		name             string
 		partial          Row // partials computed here, once a range aggregate reads rows instead
 	)
+	fail := func(err error) error {
+		return &RangeError{Range: rd.rng, Partition: rd.partition, Host: name, Err: err}
+	}
 	for {
 		if err := ex.throttle.request(ctx); err != nil {
 			return nil, err
@@ -211,7 +214,7 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 				sels = it.rowsFallback.sels
 			}
 			if err := normalizePage(sels, page.Rows); err != nil {
-				return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name, Err: err}
+				return nil, fail(err)
 			}
 			if partial != nil { // fold the page into the partials; emit them when the range is done
 				it.rowsFallback.fold(partial, page.Rows)
@@ -254,18 +257,17 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 		failed++
 		switch {
 		case kind == Fatal:
-			return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name, Err: err}
+			return nil, fail(err)
 		case failed > max(ex.opt.MaxRetries, 0):
-			return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name,
-				Err: fmt.Errorf("gave up after %d attempts: %w", failed, err)}
+			return nil, fail(fmt.Errorf("gave up after %d attempts: %w", failed, err))
 		case kind == HostFailure && ex.picker.AllDead(rd.replicas):
-			return nil, &RangeError{Range: rd.rng, Partition: rd.partition, Host: name,
-				Err: fmt.Errorf("every replica is down (%d attempts): %w", failed, err)}
+			return nil, fail(fmt.Errorf("every replica is down (%d attempts): %w", failed, err))
 		}
 		ex.opt.Stats.retry(name)
 		if kind == Timeout {
-			// Ask for less: a smaller page (the server also pages aggregates internally by it), and
-			// when the range keeps timing out before its first page, half the range.
+			// Ask for less: a smaller page; when the range keeps timing out before its first page,
+			// half the range; and for an aggregate already halved fallbackDepth times (Cassandra
+			// gives a whole range aggregation one timeout), its rows instead.
 			timeouts++
 			req.PageSize = max(minPageSize, req.PageSize/2)
 			if partial == nil && it.rowsFallback != nil && rd.depth >= fallbackDepth && timeouts >= 2 {

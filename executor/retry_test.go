@@ -99,15 +99,7 @@ func bounds(req PageRequest) (int64, int64) {
 
 func scanPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.RangeScan {
 	t.Helper()
-	r, err := ring.New(ring.Murmur3, hosts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rg, err := r.Ranges(ring.Replication{Strategy: ring.SimpleStrategy, Factor: rf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &planner.RangeScan{Table: table, Partitioner: ring.Murmur3, Ranges: ring.Split(rg, ring.Murmur3, splits),
+	return &planner.RangeScan{Table: table, Partitioner: ring.Murmur3, Ranges: subRanges(t, hosts, rf, splits),
 		Selectors: []planner.ScanColumn{{CQL: "v", Name: "v", Type: types.Of(types.BigInt)}}}
 }
 

@@ -29,12 +29,12 @@ type Stats struct {
 
 // HostStats is one host's share of a run.
 type HostStats struct {
-	Ranges  int           // reads it completed
-	Rows    int64         // rows counted or read
-	Pages   int           // requests that succeeded
-	Retries int           // requests that failed and were retried (here or elsewhere)
-	Busy    time.Duration // total time its successful requests took
-	latency []time.Duration
+	Ranges  int             // reads it completed
+	Rows    int64           // rows counted or read
+	Pages   int             // requests that succeeded
+	Retries int             // requests that failed and were retried (here or elsewhere)
+	Busy    time.Duration   // total time its successful requests took
+	latency []time.Duration // in arrival order while recording; sorted in the copies Hosts returns
 }
 
 // Latency returns the q-quantile (0 ≤ q ≤ 1) of the host's request latencies.
@@ -42,9 +42,7 @@ func (h HostStats) Latency(q float64) time.Duration {
 	if len(h.latency) == 0 {
 		return 0
 	}
-	s := slices.Clone(h.latency)
-	slices.Sort(s)
-	return s[min(len(s)-1, int(q*float64(len(s))))]
+	return h.latency[min(len(h.latency)-1, int(q*float64(len(h.latency))))]
 }
 
 // ReadTiming is how long one completed read took, from its first request to its last page.
@@ -143,6 +141,7 @@ func (s *Stats) Hosts() map[string]HostStats {
 	for k, v := range s.hosts {
 		c := *v
 		c.latency = slices.Clone(v.latency)
+		slices.Sort(c.latency)
 		out[k] = c
 	}
 	return out

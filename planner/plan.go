@@ -66,6 +66,9 @@ type RangeAggregate struct {
 	Ranges       []ring.Range // sub-ranges, in token order
 	RingRanges   int          // ranges of the ring before splitting
 	Hosts        int          // distinct replicas among the ranges
+	// Ring is the fingerprint of the token ring the plan was made on (ring.Ring.Fingerprint), so that
+	// a checkpoint of this scan is only ever resumed on the same ring.
+	Ring string
 }
 
 // MergeAggregate folds the partial rows of its child into one final row: counts and sums add up,

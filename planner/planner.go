@@ -58,7 +58,7 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 	if local {
 		target = 1
 	}
-	src := ringSource{partitioner: r.Partitioner, ranges: ranges, target: target}
+	src := ringSource{partitioner: r.Partitioner, ranges: ranges, target: target, fingerprint: r.Fingerprint()}
 	return planScan(sel, table, src)
 }
 
@@ -68,6 +68,7 @@ type ringSource struct {
 	partitioner *ring.Partitioner
 	ranges      []ring.Range
 	target      int
+	fingerprint string // ring.Ring.Fingerprint
 }
 
 // split divides ranges (all of the ring, or the part a token() restriction leaves) into sub-ranges

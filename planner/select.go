@@ -60,7 +60,7 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource) (Node, er
 	if partials, finals, ok := pushedAggregates(b.aggs(), b.sc); ok && keys == nil && b.isAgg && len(b.agg.groups) == 0 && allPushed && b.ppl == nil {
 		// Every predicate and aggregate runs on the replicas: one partial row per sub-range, merged here.
 		ra := &RangeAggregate{Table: table, Partitioner: src.partitioner, Aggregates: partials,
-			Restrictions: restrictions, Ranges: subs, RingRanges: len(src.ranges), Hosts: hosts}
+			Restrictions: restrictions, Ranges: subs, RingRanges: len(src.ranges), Hosts: hosts, Ring: src.fingerprint}
 		outs := make([]OutputColumn, len(finals))
 		for i, f := range finals {
 			outs[i] = OutputColumn{Name: f.Name, Type: f.T.String()}

@@ -69,7 +69,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 	stats := &executor.Stats{}
 	opt := executor.Options{Concurrency: s.Concurrency, PerHost: s.PerHost, FetchSize: s.FetchSize,
 		HostNames: names, Stats: stats, MaxRetries: s.MaxRetries, MaxRows: s.MaxRows, MaxRequests: s.MaxRequests}
-	rec, err := s.checkpointFor(ctx, sel, plan, &opt)
+	rec, err := s.checkpointFor(sel, plan, &opt)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 
 // checkpointFor sets up checkpointing of plan's range aggregate, if it has one: resumed ranges in
 // opt.Done, a recorder as opt.Journal, and keep-going so a failed range does not stop the others.
-func (s *Session) checkpointFor(ctx context.Context, sel *parser.Select, plan planner.Node, opt *executor.Options) (*checkpoint.Recorder, error) {
+func (s *Session) checkpointFor(sel *parser.Select, plan planner.Node, opt *executor.Options) (*checkpoint.Recorder, error) {
 	agg := findRangeAggregate(plan)
 	if agg == nil {
 		if s.Checkpoint != "" || s.Resume != "" {
@@ -113,16 +113,13 @@ func (s *Session) checkpointFor(ctx context.Context, sel *parser.Select, plan pl
 		}
 		return nil, nil
 	}
-	r, err := s.Cluster.Ring(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := checkpoint.Key{Query: sel.String(), Keyspace: s.Keyspace, Ring: checkpoint.RingFingerprint(r)}
+	key := checkpoint.Key{Query: sel.String(), Keyspace: s.Keyspace, Ring: agg.Ring}
 	ts := make([]types.Type, len(agg.Aggregates))
 	for i, a := range agg.Aggregates {
 		ts[i] = a.T
 	}
 	if s.Resume != "" {
+		var err error
 		if opt.Done, err = checkpoint.Load(s.Resume, key, ts); err != nil {
 			return nil, err
 		}

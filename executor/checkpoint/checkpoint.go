@@ -5,15 +5,12 @@
 package checkpoint
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 
@@ -32,7 +29,7 @@ var ErrMismatch = errors.New("checkpoint does not match")
 type Key struct {
 	Query    string `json:"query"`    // the statement, as cqlscan prints it back
 	Keyspace string `json:"keyspace"` // the keyspace unqualified names resolved in
-	Ring     string `json:"ring"`     // RingFingerprint of the cluster's token ring
+	Ring     string `json:"ring"`     // the token ring's fingerprint (ring.Ring.Fingerprint)
 }
 
 // file is the JSON form of a checkpoint.
@@ -48,23 +45,6 @@ type entry struct {
 	Start string      `json:"start"`
 	End   string      `json:"end"`
 	Rows  [][]*string `json:"rows"` // null for NULL
-}
-
-// RingFingerprint summarises a ring: its partitioner and every host's tokens.
-func RingFingerprint(r *ring.Ring) string {
-	var toks []string
-	for _, h := range r.Hosts {
-		for _, t := range h.Tokens {
-			toks = append(toks, t.String())
-		}
-	}
-	sort.Strings(toks)
-	sum := sha256.New()
-	fmt.Fprintln(sum, r.Partitioner.Name)
-	for _, t := range toks {
-		fmt.Fprintln(sum, t)
-	}
-	return hex.EncodeToString(sum.Sum(nil))[:16]
 }
 
 // Recorder is an executor.Journal that keeps the finished ranges and saves them to Path, at most

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"gopkg.in/inf.v0"
@@ -98,7 +99,7 @@ func decode(t types.Type, s *string) (any, error) {
 		}
 		return b, nil
 	case types.UUID, types.TimeUUID:
-		b, err := hex.DecodeString(uuidHex(*s))
+		b, err := hex.DecodeString(strings.ReplaceAll(*s, "-", ""))
 		if err != nil || len(b) != 16 {
 			return nil, bad(fmt.Errorf("not a uuid"))
 		}
@@ -128,14 +129,4 @@ func decode(t types.Type, s *string) (any, error) {
 		return ip, nil
 	}
 	return nil, fmt.Errorf("cannot read a %s value from a checkpoint", t)
-}
-
-func uuidHex(s string) string {
-	out := make([]byte, 0, 32)
-	for i := 0; i < len(s); i++ {
-		if s[i] != '-' {
-			out = append(out, s[i])
-		}
-	}
-	return string(out)
 }

@@ -3,6 +3,7 @@ package sqltest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,30 +112,14 @@ func TestOrderMatchesCassandra(t *testing.T) {
 				}
 				switch {
 				case strings.HasPrefix(q, "SELECT idx FROM "+table+" ORDER BY"):
-					got = dedupe(got) // three copies of each value, adjacent once sorted
+					got = slices.Compact(got) // three copies of each value, adjacent once sorted
 				case strings.Contains(q, "DESC"):
-					reverse(got)
+					slices.Reverse(got)
 				}
 				if g := strings.Join(got, " "); g != want {
 					t.Errorf("%s\n  cqlscan:   %s\n  Cassandra: %s", q, g, want)
 				}
 			}
 		})
-	}
-}
-
-func dedupe(xs []string) []string {
-	var out []string
-	for i, x := range xs {
-		if i == 0 || x != xs[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func reverse(xs []string) {
-	for i, j := 0, len(xs)-1; i < j; i, j = i+1, j-1 {
-		xs[i], xs[j] = xs[j], xs[i]
 	}
 }

@@ -32,11 +32,7 @@ func Hosts(t testing.TB, which string) []string {
 	t.Helper()
 	v := os.Getenv("CQLSCAN_TEST_" + which)
 	if v == "" {
-		msg := "CQLSCAN_TEST_" + which + " is not set: run the integration tests with `make test`, which starts the clusters"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		missing(t, "CQLSCAN_TEST_"+which+" is not set: run the integration tests with `make test`, which starts the clusters")
 	}
 	return strings.Split(v, ",")
 }
@@ -68,15 +64,20 @@ func Devcluster(t testing.TB, args ...string) string {
 	t.Helper()
 	script, name := os.Getenv("CQLSCAN_DEVCLUSTER"), os.Getenv("CQLSCAN_TEST_THREE_NAME")
 	if script == "" || name == "" {
-		msg := "CQLSCAN_DEVCLUSTER and CQLSCAN_TEST_THREE_NAME are not set: run the resilience tests with `make test`"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		missing(t, "CQLSCAN_DEVCLUSTER and CQLSCAN_TEST_THREE_NAME are not set: run the resilience tests with `make test`")
 	}
 	out, err := osexec.Command(script, append([]string{"--name", name}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("devcluster %v: %v\n%s", args, err, out)
 	}
 	return string(out)
+}
+
+// missing ends a test whose cluster is not configured: a failure under CI (CI=true), a skip elsewhere.
+func missing(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }

@@ -1,6 +1,8 @@
 package ring
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 	"sort"
@@ -136,4 +138,22 @@ func sortedCopy(s []string) []string {
 	c := append([]string(nil), s...)
 	sort.Strings(c)
 	return c
+}
+
+// Fingerprint summarises the ring, its partitioner and every host's tokens, independent of host
+// order: two reads of an unchanged ring give the same fingerprint.
+func (r *Ring) Fingerprint() string {
+	var toks []string
+	for _, h := range r.Hosts {
+		for _, t := range h.Tokens {
+			toks = append(toks, t.String())
+		}
+	}
+	sort.Strings(toks)
+	sum := sha256.New()
+	fmt.Fprintln(sum, r.Partitioner.Name)
+	for _, t := range toks {
+		fmt.Fprintln(sum, t)
+	}
+	return hex.EncodeToString(sum.Sum(nil))[:16]
 }
