@@ -259,9 +259,9 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 		case kind == Fatal:
 			return nil, fail(err)
 		case failed > max(ex.opt.MaxRetries, 0):
-			return nil, fail(fmt.Errorf("gave up after %d attempts: %w", failed, err))
+			return nil, fail(fmt.Errorf("gave up after %s: %w", attempts(failed), err))
 		case kind == HostFailure && ex.picker.AllDead(rd.replicas):
-			return nil, fail(fmt.Errorf("every replica is down (%d attempts): %w", failed, err))
+			return nil, fail(fmt.Errorf("every replica is down (%s): %w", attempts(failed), err))
 		}
 		ex.opt.Stats.retry(name)
 		if kind == Timeout {
@@ -389,4 +389,12 @@ func normalizeRow(sels []planner.ScanColumn, row Row) error {
 		row[i] = nv
 	}
 	return nil
+}
+
+// attempts says "1 attempt", "2 attempts", ….
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
 }

@@ -93,7 +93,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 			w = s.Out
 			fmt.Fprint(w, planner.Format(plan))
 		}
-		fmt.Fprintf(w, "done in %v, %d result rows:\n", time.Since(began).Round(time.Millisecond), len(rows))
+		fmt.Fprintf(w, "done in %v, %s:\n", time.Since(began).Round(time.Millisecond), resultRows(len(rows)))
 		stats.Print(w)
 	}
 	res := &Result{Rows: rows}
@@ -204,4 +204,12 @@ func (s *Session) printPlan(plan planner.Node, names map[string]string) {
 		sort.Strings(reps)
 		fmt.Fprintf(s.Err, "  %v on %s\n", r, strings.Join(reps, ","))
 	}
+}
+
+// resultRows says "1 result row", "2 result rows", ….
+func resultRows(n int) string {
+	if n == 1 {
+		return "1 result row"
+	}
+	return fmt.Sprintf("%d result rows", n)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,6 +116,56 @@ func TestCountCLI(t *testing.T) {
 	code, out, _ = cli(t, "--format", "json", hosts[0], "-e", "SELECT COUNT(*) FROM cli.single_pk;")
 	if wantJSON := fmt.Sprintf("[\n  {\"count\": %d}\n]\n", want); code != 0 || out != wantJSON {
 		t.Errorf("json: exit %d, output %q, want %q", code, out, wantJSON)
+	}
+}
+
+// TestExplainAnalyze runs a pushed-down count and a client-side GROUP BY with EXPLAIN ANALYZE: the
+// plan and what the run did go to stdout (no result rows), and the figures add up: every host's
+// ranges sum to the sub-ranges planned, and the rows counted sum to the table's rows.
+func TestExplainAnalyze(t *testing.T) {
+	s, hosts := testcluster.Session(t, testcluster.Three)
+	testcluster.Keyspace(t, s, "analyze", 2)
+	want, err := testcluster.Datasets[0].Load(context.Background(), s, "analyze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostLine := regexp.MustCompile(`(?m)^  host (\S+)\s+(\d+) ranges\s+(\d+) rows\s+(\d+) pages\s+(\d+) retries  latency p50 \S+ p95 \S+ p99 \S+ max \S+$`)
+	for _, c := range []struct{ query, plan string }{
+		{"EXPLAIN ANALYZE SELECT COUNT(*) FROM analyze.single_pk", "RangeAggregate count(*) on analyze.single_pk: "},
+		{"EXPLAIN ANALYZE SELECT v, COUNT(*) FROM analyze.single_pk GROUP BY v", "RangeScan analyze.single_pk [v]: "},
+	} {
+		code, out, errOut := cli(t, hosts[0], "--splits", "24", "-e", c.query)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", c.query, code, errOut)
+		}
+		m := regexp.MustCompile(regexp.QuoteMeta(c.plan) + `(\d+) sub-ranges`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("%s: the plan is missing from stdout:\n%s", c.query, out)
+		}
+		planned, _ := strconv.ParseInt(m[1], 10, 64)
+		if !regexp.MustCompile(`done in \S+, \d+ result rows?:`).MatchString(out) || strings.Contains(out, "(1 rows)") {
+			t.Errorf("%s: stdout should say how long the run took instead of printing rows:\n%s", c.query, out)
+		}
+		var ranges, rows int64
+		seen := map[string]bool{}
+		for _, m := range hostLine.FindAllStringSubmatch(out, -1) {
+			seen[m[1]] = true
+			n, _ := strconv.ParseInt(m[2], 10, 64)
+			r, _ := strconv.ParseInt(m[3], 10, 64)
+			ranges, rows = ranges+n, rows+r
+		}
+		if len(seen) != len(hosts) {
+			t.Errorf("%s: per-host lines for %d hosts, want %d:\n%s", c.query, len(seen), len(hosts), out)
+		}
+		if ranges != planned || planned < 24 {
+			t.Errorf("%s: hosts read %d ranges in all, want the %d planned (at least 24):\n%s", c.query, ranges, planned, out)
+		}
+		if rows != want {
+			t.Errorf("%s: hosts report %d rows in all, want %d:\n%s", c.query, rows, want, out)
+		}
+		if !strings.Contains(out, "slowest ranges:") {
+			t.Errorf("%s: no slowest ranges:\n%s", c.query, out)
+		}
 	}
 }
 

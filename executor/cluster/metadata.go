@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sort"
@@ -18,8 +19,10 @@ import (
 // Table implements planner.Catalog from system_schema.
 func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table, error) {
 	var repl map[string]string
-	err := c.s.Query(`SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?`, keyspace).
-		ScanContext(ctx, &repl)
+	err := retryMeta(ctx, func(int) error {
+		return c.s.Query(`SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?`, keyspace).
+			ScanContext(ctx, &repl)
+	})
 	if err == gocql.ErrNotFound {
 		return nil, fmt.Errorf("%w %q", planner.ErrUnknownKeyspace, keyspace)
 	}
@@ -30,15 +33,19 @@ func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table,
 	if err != nil {
 		return nil, fmt.Errorf("keyspace %q: %w", keyspace, err)
 	}
-	iter := c.s.Query(`SELECT column_name, kind, position, type FROM system_schema.columns
-		WHERE keyspace_name = ? AND table_name = ?`, keyspace, name).IterContext(ctx)
 	t := &schema.Table{Keyspace: keyspace, Name: name, Replication: rep}
-	var col, kind, typ string
-	var pos int
-	for iter.Scan(&col, &kind, &pos, &typ) {
-		t.Columns = append(t.Columns, schema.Column{Name: col, Kind: schema.KindFromSchema(kind), Position: pos, Type: typ})
-	}
-	if err := iter.Close(); err != nil {
+	err = retryMeta(ctx, func(int) error {
+		iter := c.s.Query(`SELECT column_name, kind, position, type FROM system_schema.columns
+			WHERE keyspace_name = ? AND table_name = ?`, keyspace, name).IterContext(ctx)
+		t.Columns = t.Columns[:0]
+		var col, kind, typ string
+		var pos int
+		for iter.Scan(&col, &kind, &pos, &typ) {
+			t.Columns = append(t.Columns, schema.Column{Name: col, Kind: schema.KindFromSchema(kind), Position: pos, Type: typ})
+		}
+		return iter.Close()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading columns of %s.%s: %w", keyspace, name, err)
 	}
 	if len(t.Columns) == 0 {
@@ -66,18 +73,21 @@ func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table,
 
 // userTypes reads the keyspace's user-defined types from system_schema.types.
 func (c *Conn) userTypes(ctx context.Context, keyspace string) (map[string]types.UserType, error) {
-	iter := c.s.Query(`SELECT type_name, field_names, field_types FROM system_schema.types
-		WHERE keyspace_name = ?`, keyspace).IterContext(ctx)
 	out := map[string]types.UserType{}
-	var (
-		name           string
-		fields, ftypes []string
-	)
-	for iter.Scan(&name, &fields, &ftypes) {
-		out[name] = types.UserType{Fields: fields, Types: ftypes}
-		fields, ftypes = nil, nil
-	}
-	if err := iter.Close(); err != nil {
+	err := retryMeta(ctx, func(int) error {
+		iter := c.s.Query(`SELECT type_name, field_names, field_types FROM system_schema.types
+			WHERE keyspace_name = ?`, keyspace).IterContext(ctx)
+		var (
+			name           string
+			fields, ftypes []string
+		)
+		for iter.Scan(&name, &fields, &ftypes) {
+			out[name] = types.UserType{Fields: fields, Types: ftypes}
+			fields, ftypes = nil, nil
+		}
+		return iter.Close()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading user types of %s: %w", keyspace, err)
 	}
 	return out, nil
@@ -85,18 +95,29 @@ func (c *Conn) userTypes(ctx context.Context, keyspace string) (map[string]types
 
 // Ring implements planner.Catalog: it reads system.local and system.peers_v2 (system.peers on
 // clusters before 4.0) from one host, so that both describe the same view of the ring. That host
-// comes first in the ring's Hosts.
+// comes first in the ring's Hosts. A read that fails for a transient reason is tried again on the
+// next host that is up.
 func (c *Conn) Ring(ctx context.Context) (*ring.Ring, error) {
-	var via *gocql.HostInfo
+	var up []*gocql.HostInfo
 	for _, h := range c.s.GetHosts() {
 		if h.IsUp() {
-			via = h
-			break
+			up = append(up, h)
 		}
 	}
-	if via == nil {
+	if len(up) == 0 {
 		return nil, fmt.Errorf("no host is up to read the token ring from")
 	}
+	var r *ring.Ring
+	err := retryMeta(ctx, func(attempt int) error {
+		var err error
+		r, err = c.ringVia(ctx, up[attempt%len(up)])
+		return err
+	})
+	return r, err
+}
+
+// ringVia reads the ring as one host sees it.
+func (c *Conn) ringVia(ctx context.Context, via *gocql.HostInfo) (*ring.Ring, error) {
 	var (
 		partitioner, id, dc, rack string
 		addr                      net.IP
@@ -117,11 +138,12 @@ func (c *Conn) Ring(ctx context.Context) (*ring.Ring, error) {
 	}
 	hosts := []ring.Host{local}
 	peers, err := c.readPeers(ctx, p, via.HostID(), "SELECT host_id, native_address, native_port, data_center, rack, tokens FROM system.peers_v2", true)
-	if err != nil {
+	var re gocql.RequestError
+	if errors.As(err, &re) && re.Code() == gocql.ErrCodeInvalid { // no peers_v2 before Cassandra 4.0
 		peers, err = c.readPeers(ctx, p, via.HostID(), "SELECT host_id, rpc_address, data_center, rack, tokens FROM system.peers", false)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading peers on %s: %w", via.ConnectAddress(), err)
 	}
 	return ring.New(p, append(hosts, peers...))
 }
@@ -174,8 +196,10 @@ func makeHost(p *ring.Partitioner, id, addr, dc, rack string, tokens []string) (
 // KeyspaceExists reports whether a keyspace exists.
 func (c *Conn) KeyspaceExists(ctx context.Context, name string) (bool, error) {
 	var n string
-	err := c.s.Query(`SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?`, name).
-		ScanContext(ctx, &n)
+	err := retryMeta(ctx, func(int) error {
+		return c.s.Query(`SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?`, name).
+			ScanContext(ctx, &n)
+	})
 	if err == gocql.ErrNotFound {
 		return false, nil
 	}
