@@ -44,11 +44,12 @@ func main() {
 }
 
 type options struct {
-	execute, file, keyspace, username, password, format, consistency string
-	maxRate, checkpoint, resume                                      string
-	splits, concurrency, perHost, fetchSize, maxRetries              int
-	connectTimeout, requestTimeout, timeout                          time.Duration
-	verbose, keepGoing, showVersion, stats                           bool
+	conn                                                connFlags
+	execute, file, keyspace, format                     string
+	maxRate, checkpoint, resume                         string
+	splits, concurrency, perHost, fetchSize, maxRetries int
+	timeout                                             time.Duration
+	verbose, keepGoing, showVersion, stats              bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -61,16 +62,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVarP(&o.execute, "execute", "e", "", "run these statements (separated by ;) and exit")
 	fs.StringVarP(&o.file, "file", "f", "", "run the statements in this file and exit")
 	fs.StringVarP(&o.keyspace, "keyspace", "k", "", "keyspace for unqualified table names, as USE")
-	fs.StringVarP(&o.username, "username", "u", "", "user name for PasswordAuthenticator")
-	fs.StringVarP(&o.password, "password", "p", "", "password for PasswordAuthenticator")
 	fs.StringVar(&o.format, "format", "table", "output format: table, csv or json")
-	fs.StringVar(&o.consistency, "consistency", "LOCAL_ONE", "consistency level of range queries")
 	fs.IntVar(&o.splits, "splits", 0, "target number of token sub-ranges (default 256 per node)")
 	fs.IntVar(&o.concurrency, "concurrency", executor.DefaultConcurrency, "sub-ranges queried at once")
 	fs.IntVar(&o.perHost, "per-host", executor.DefaultPerHost, "most requests in flight on one node")
 	fs.IntVar(&o.fetchSize, "fetch-size", executor.DefaultFetchSize, "page size of range queries")
-	fs.DurationVar(&o.connectTimeout, "connect-timeout", 5*time.Second, "time allowed to connect")
-	fs.DurationVar(&o.requestTimeout, "request-timeout", 12*time.Second, "time allowed for one request")
 	fs.IntVar(&o.maxRetries, "max-retries", executor.DefaultMaxRetries, "retries of a failed page before its range fails (0: none)")
 	fs.StringVar(&o.maxRate, "max-rate", "", "bound the load: N or Nrows/s for rows per second, Nreq/s for requests per second")
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop a statement that runs longer than this (e.g. 10m; 0: no limit)")
@@ -80,6 +76,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.BoolVar(&o.verbose, "verbose", false, "print the plan, its sub-ranges and per-host figures on stderr")
 	fs.BoolVar(&o.keepGoing, "continue-on-error", false, "in batch mode, run the remaining statements after a failure")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	o.conn.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
@@ -89,11 +86,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if o.showVersion {
 		fmt.Fprintln(stdout, "cqlscan", version)
 		return exitOK
-	}
-	host, port, err := endpoint(fs.Args())
-	if err != nil {
-		fmt.Fprintln(stderr, "cqlscan:", err)
-		return exitStatement
 	}
 	format, err := repl.ParseFormat(o.format)
 	if err != nil {
@@ -126,9 +118,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		script = f
 	}
 
-	conn, err := cluster.Connect(cluster.Config{Hosts: strings.Split(host, ","), Port: port,
-		Consistency: o.consistency, ConnectTimeout: o.connectTimeout, RequestTimeout: o.requestTimeout,
-		Username: o.username, Password: o.password})
+	cfg, err := o.conn.config(fs.Args(), stdin, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "cqlscan:", err)
+		return exitStatement
+	}
+	conn, err := cluster.Connect(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "cqlscan:", err)
 		if errors.Is(err, cluster.ErrConnect) {
@@ -154,33 +149,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitStatement
 	}
 	return exitOK
-}
-
-// endpoint reads the positional [host [port]], defaulting as cqlsh does to CQLSH_HOST/CQLSH_PORT
-// and then 127.0.0.1:9042.
-func endpoint(args []string) (string, int, error) {
-	host, port := os.Getenv("CQLSH_HOST"), os.Getenv("CQLSH_PORT")
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	if port == "" {
-		port = "9042"
-	}
-	switch len(args) {
-	case 2:
-		port = args[1]
-		fallthrough
-	case 1:
-		host = args[0]
-	case 0:
-	default:
-		return "", 0, fmt.Errorf("too many arguments %q: expected [host [port]]", args)
-	}
-	p, err := strconv.Atoi(port)
-	if err != nil || p < 1 || p > 65535 {
-		return "", 0, fmt.Errorf("port %q is not a port number", port)
-	}
-	return host, p, nil
 }
 
 // parseRate reads --max-rate: "N" or "Nrows/s" bounds rows per second, "Nreq/s" requests per second.
