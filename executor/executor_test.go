@@ -130,7 +130,7 @@ func countPlan(t *testing.T, hosts []ring.Host, rf, splits int) *planner.MergeAg
 	count := []planner.PushedAgg{{Func: planner.AggCount, Arg: "*", T: types.Of(types.BigInt)}}
 	scan := &planner.RangeAggregate{Table: table, Partitioner: ring.Murmur3, Aggregates: count,
 		Ranges: subRanges(t, hosts, rf, splits)}
-	return &planner.MergeAggregate{Child: scan, Aggs: count, Outputs: []planner.OutputColumn{{Name: "count", Type: "bigint"}},
+	return &planner.MergeAggregate{Child: scan, Aggs: count, Outputs: []planner.OutputColumn{{Name: "count", Type: types.Of(types.BigInt)}},
 		Finals: []planner.FinalAgg{{Func: "count", Value: 0, Count: -1, T: types.Of(types.BigInt), Name: "count"}}}
 }
 

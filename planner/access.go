@@ -56,7 +56,7 @@ func (n *PartitionRead) Describe() string {
 func (n *PartitionRead) Columns() []OutputColumn {
 	out := make([]OutputColumn, len(n.Selectors))
 	for i, c := range n.Selectors {
-		out[i] = OutputColumn{Name: c.Name, Type: c.Type.String()}
+		out[i] = OutputColumn{Name: c.Name, Type: c.Type}
 	}
 	return out
 }

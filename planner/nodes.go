@@ -160,7 +160,7 @@ func (n *RangeScan) Describe() string {
 func (n *RangeScan) Columns() []OutputColumn {
 	out := make([]OutputColumn, len(n.Selectors))
 	for i, c := range n.Selectors {
-		out[i] = OutputColumn{Name: c.Name, Type: c.Type.String()}
+		out[i] = OutputColumn{Name: c.Name, Type: c.Type}
 	}
 	return out
 }
@@ -193,10 +193,10 @@ func (n *HashAggregate) Describe() string {
 func (n *HashAggregate) Columns() []OutputColumn {
 	var out []OutputColumn
 	for _, g := range n.Groups {
-		out = append(out, OutputColumn{Name: g.String(), Type: g.Type().String()})
+		out = append(out, OutputColumn{Name: g.String(), Type: g.Type()})
 	}
 	for _, a := range n.Aggs {
-		out = append(out, OutputColumn{Name: a.String(), Type: a.T.String()})
+		out = append(out, OutputColumn{Name: a.String(), Type: a.T})
 	}
 	return out
 }
@@ -220,7 +220,7 @@ func (n *Project) Describe() string {
 func (n *Project) Columns() []OutputColumn {
 	out := make([]OutputColumn, len(n.Exprs))
 	for i, e := range n.Exprs {
-		out[i] = OutputColumn{Name: n.Names[i], Type: e.Type().String()}
+		out[i] = OutputColumn{Name: n.Names[i], Type: e.Type()}
 	}
 	return out
 }

@@ -22,7 +22,7 @@ type Node interface {
 // OutputColumn is a named, typed output column.
 type OutputColumn struct {
 	Name string
-	Type string // CQL type of the values
+	Type types.Type // CQL type of the values
 }
 
 // AggFunc is an aggregate function that can be computed per range and merged.
@@ -107,7 +107,7 @@ func (n *RangeAggregate) Describe() string {
 func (n *RangeAggregate) Columns() []OutputColumn {
 	out := make([]OutputColumn, len(n.Aggregates))
 	for i, a := range n.Aggregates {
-		out[i] = OutputColumn{Name: a.String(), Type: a.T.String()}
+		out[i] = OutputColumn{Name: a.String(), Type: a.T}
 	}
 	return out
 }

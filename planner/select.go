@@ -63,7 +63,7 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource) (Node, er
 			Restrictions: restrictions, Ranges: subs, RingRanges: len(src.ranges), Hosts: hosts, Ring: src.fingerprint}
 		outs := make([]OutputColumn, len(finals))
 		for i, f := range finals {
-			outs[i] = OutputColumn{Name: f.Name, Type: f.T.String()}
+			outs[i] = OutputColumn{Name: f.Name, Type: f.T}
 		}
 		node = &MergeAggregate{Child: ra, Outputs: outs, Aggs: partials, Finals: finals}
 	} else {

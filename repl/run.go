@@ -18,12 +18,19 @@ import (
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/types"
+	"github.com/cqlscan/cqlscan/repl/render"
 )
 
 // ErrNoCheckpoint is returned when --checkpoint or --resume is given for a query that has no range
 // aggregate to checkpoint.
 var ErrNoCheckpoint = errors.New("checkpoints cover queries whose aggregates run on the replicas " +
 	"(EXPLAIN shows a RangeAggregate); this one reads rows to the client")
+
+// errInterrupted is a scan stopped by Ctrl-C; it is a context.Canceled.
+type errInterrupted struct{}
+
+func (errInterrupted) Error() string        { return "interrupted" }
+func (errInterrupted) Is(target error) bool { return target == context.Canceled }
 
 // IncompleteError is a scan that failed or was interrupted after part of it was done: no answer is
 // printed, and the progress is saved so that --resume can finish it.
@@ -52,7 +59,7 @@ func (e *IncompleteError) Unwrap() error { return e.Err }
 
 // runSelect plans and runs a SELECT. With analyze it prints the plan and what the run did instead of
 // returning rows.
-func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze bool) (*Result, error) {
+func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze bool) (*render.Result, error) {
 	plan, err := planner.Plan(ctx, sel, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits})
 	if err != nil {
 		return nil, err
@@ -96,11 +103,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 		fmt.Fprintf(w, "done in %v, %s:\n", time.Since(began).Round(time.Millisecond), resultRows(len(rows)))
 		stats.Print(w)
 	}
-	res := &Result{Rows: rows}
-	for _, c := range plan.Columns() {
-		res.Columns = append(res.Columns, c.Name)
-	}
-	return res, nil
+	return &render.Result{Columns: plan.Columns(), Rows: rows}, nil
 }
 
 // checkpointFor sets up checkpointing of plan's range aggregate, if it has one: resumed ranges in
@@ -147,7 +150,7 @@ func (s *Session) incomplete(err error, rec *checkpoint.Recorder, stats *executo
 	}
 	ie := &IncompleteError{Err: err, Rows: stats.RowsDone.Load(), Done: stats.RangesDone.Load(), Total: stats.RangesTotal.Load()}
 	if errors.Is(err, context.Canceled) {
-		ie.Err = errors.New("interrupted")
+		ie.Err = errInterrupted{}
 	}
 	if dir := filepath.Dir(rec.Path); dir != "" {
 		if mkErr := os.MkdirAll(dir, 0o700); mkErr != nil {

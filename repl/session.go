@@ -1,19 +1,22 @@
-// Package repl runs statements for the command line: one at a time from -e, a file, standard input
-// or the interactive prompt, and prints their results.
+// Package repl runs statements for the command line, one at a time from -e, a file, standard input
+// or the interactive prompt, and prints their results: cqlscan's SELECTs, the shell's own commands
+// (cqlsh's, and settings of cqlscan's), and any other CQL, which goes to Cassandra as written.
 package repl
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
 	"time"
 
 	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/repl/render"
 )
 
 // Cluster is what a session needs from its connection.
@@ -21,17 +24,23 @@ type Cluster interface {
 	planner.Catalog
 	executor.Querier
 	// Exec runs a statement cqlscan does not plan, on any host, and returns its columns and rows.
-	Exec(ctx context.Context, stmt, keyspace string) ([]string, []executor.Row, error)
+	Exec(ctx context.Context, stmt, keyspace string) ([]planner.OutputColumn, []executor.Row, error)
 	// HostNames maps host ids to addresses.
 	HostNames() map[string]string
 	// KeyspaceExists reports whether a keyspace exists.
 	KeyspaceExists(ctx context.Context, name string) (bool, error)
+	// SetConsistency and Consistency change and tell the consistency level of what follows.
+	SetConsistency(level string) error
+	Consistency() string
 }
 
 // Settings are a session's adjustable settings.
 type Settings struct {
 	Keyspace    string
-	Format      Format
+	Format      render.Format
+	Expanded    bool // EXPAND ON: one block per row
+	Timing      bool // TIMING ON: how long each statement took, on Err
+	PageSize    int  // PAGING: rows per page in an interactive table; 0 prints all at once
 	Splits      int
 	Concurrency int
 	PerHost     int
@@ -39,6 +48,8 @@ type Settings struct {
 	Verbose     bool
 	// Stats prints what each query did (per host, retries, splits, latencies) on Err.
 	Stats bool
+	// Progress shows a scan's progress on Err while it runs (a terminal only).
+	Progress bool
 	// MaxRetries, MaxRows and MaxRequests are passed to the executor (see executor.Options).
 	MaxRetries           int
 	MaxRows, MaxRequests float64
@@ -55,6 +66,15 @@ type Session struct {
 	Cluster Cluster
 	Settings
 	Out, Err io.Writer
+	// Version is cqlscan's version, for SHOW VERSION.
+	Version string
+	// Interactive is set for the prompt: Ctrl-C cancels the running statement only, and long tables
+	// are paged. More reads the answer to a page's --More-- prompt.
+	Interactive bool
+	More        io.Reader
+
+	capture *os.File // CAPTURE's file, when output is captured
+	depth   int      // SOURCE nesting
 }
 
 // StatementError is a statement that failed, with the statement's text.
@@ -68,22 +88,41 @@ func (e *StatementError) Error() string { return e.Err.Error() }
 // Unwrap returns the cause.
 func (e *StatementError) Unwrap() error { return e.Err }
 
-// Execute runs one statement.
+// ErrExit is returned by EXIT and QUIT.
+var ErrExit = errors.New("exit")
+
+// Execute runs one statement: a shell command or a CQL statement. A SIGINT (Ctrl-C) while it runs
+// cancels it, and only it.
 func (s *Session) Execute(ctx context.Context, text string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	began := time.Now()
+	err := s.execute(ctx, text)
+	if s.Timing && !errors.Is(err, ErrExit) {
+		fmt.Fprintf(s.Err, "(%v)\n", time.Since(began).Round(time.Millisecond))
+	}
+	return err
+}
+
+func (s *Session) execute(ctx context.Context, text string) error {
+	if cmd, arg, ok := lookupCommand(text); ok {
+		if err := cmd.run(s, ctx, arg); err != nil {
+			if errors.Is(err, ErrExit) {
+				return err
+			}
+			return &StatementError{text, err}
+		}
+		return nil
+	}
 	st, err := parser.Parse(text)
 	if err != nil {
 		return &StatementError{text, err}
 	}
 	switch st := st.(type) {
 	case *parser.Use:
-		ok, err := s.Cluster.KeyspaceExists(ctx, st.Keyspace)
-		if err != nil {
+		if err := s.use(ctx, st.Keyspace); err != nil {
 			return &StatementError{text, err}
 		}
-		if !ok {
-			return &StatementError{text, fmt.Errorf("%w %q", planner.ErrUnknownKeyspace, st.Keyspace)}
-		}
-		s.Keyspace = st.Keyspace
 		return nil
 	case *parser.Explain:
 		if st.Analyze {
@@ -96,91 +135,49 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 		if err != nil {
 			return &StatementError{text, err}
 		}
-		_, err = io.WriteString(s.Out, planner.Format(plan))
+		_, err = io.WriteString(s.out(), planner.Format(plan))
 		return err
 	case *parser.Select:
 		res, err := s.runSelect(ctx, st, false)
 		if err != nil {
 			return &StatementError{text, err}
 		}
-		return res.Write(s.Out, s.Format)
+		return s.print(res)
 	case *parser.Passthrough:
-		return s.passThrough(ctx, st.Text)
+		if err := s.passThrough(ctx, st.Text); err != nil {
+			return &StatementError{text, err}
+		}
+		return nil
 	}
 	return &StatementError{text, fmt.Errorf("unexpected statement %T", st)}
+}
+
+// use makes keyspace the session's current one.
+func (s *Session) use(ctx context.Context, keyspace string) error {
+	ok, err := s.Cluster.KeyspaceExists(ctx, keyspace)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w %q", planner.ErrUnknownKeyspace, keyspace)
+	}
+	s.Keyspace = keyspace
+	return nil
 }
 
 // passThrough sends a statement to Cassandra as written and prints its rows, if any.
 func (s *Session) passThrough(ctx context.Context, text string) error {
 	cols, rows, err := s.Cluster.Exec(ctx, text, s.Keyspace)
 	if err != nil {
-		return &StatementError{text, err}
+		return err
 	}
 	if len(cols) == 0 {
 		return nil
 	}
-	return (&Result{Columns: cols, Rows: rows}).Write(s.Out, s.Format)
+	return s.print(&render.Result{Columns: cols, Rows: rows})
 }
 
-// RunScript reads statements from r and runs them in order. It stops at the first failing statement
-// unless keepGoing is set, and returns the first error. When prompt is set it writes a prompt to Err
-// before each line, for a terminal.
-func (s *Session) RunScript(ctx context.Context, r io.Reader, prompt, keepGoing bool) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	var pending strings.Builder
-	var first error
-	for {
-		if prompt {
-			if pending.Len() == 0 {
-				fmt.Fprint(s.Err, "cqlscan> ")
-			} else {
-				fmt.Fprint(s.Err, "     ... ")
-			}
-		}
-		if !sc.Scan() {
-			break
-		}
-		pending.WriteString(sc.Text())
-		pending.WriteString("\n")
-		stmts, rest, _ := parser.SplitStatements(pending.String())
-		pending.Reset()
-		pending.WriteString(rest)
-		if rest != "" {
-			pending.WriteString("\n")
-		}
-		for _, st := range stmts {
-			if err := s.runOne(ctx, st); err != nil {
-				if first == nil {
-					first = err
-				}
-				if !keepGoing && !prompt {
-					return first
-				}
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	if rest := strings.TrimSpace(pending.String()); rest != "" {
-		if err := s.runOne(ctx, rest); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// runOne runs a statement and reports its error on Err.
-func (s *Session) runOne(ctx context.Context, stmt string) error {
-	err := s.Execute(ctx, stmt)
-	if err != nil {
-		fmt.Fprintln(s.Err, ErrorLine(err))
-	}
-	return err
-}
-
-// ErrorLine formats an error as the one line printed for it.
+// ErrorLine formats an error as the line printed for it; continuation lines are indented.
 func ErrorLine(err error) string {
 	msg := err.Error()
 	var se *parser.SyntaxError

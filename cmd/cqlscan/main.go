@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/executor/cluster"
 	"github.com/cqlscan/cqlscan/repl"
+	"github.com/cqlscan/cqlscan/repl/render"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -38,9 +38,9 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// Ctrl-C is handled per statement (see repl.Session.Execute): it cancels the running statement;
+	// in batch mode the run then stops, at the prompt the shell stays.
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 type options struct {
@@ -49,7 +49,7 @@ type options struct {
 	maxRate, checkpoint, resume                         string
 	splits, concurrency, perHost, fetchSize, maxRetries int
 	timeout                                             time.Duration
-	verbose, keepGoing, showVersion, stats              bool
+	verbose, keepGoing, showVersion, stats, noProgress  bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVarP(&o.execute, "execute", "e", "", "run these statements (separated by ;) and exit")
 	fs.StringVarP(&o.file, "file", "f", "", "run the statements in this file and exit")
 	fs.StringVarP(&o.keyspace, "keyspace", "k", "", "keyspace for unqualified table names, as USE")
-	fs.StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	fs.StringVar(&o.format, "format", "table", "output format: table, csv, json or jsonl")
 	fs.IntVar(&o.splits, "splits", 0, "target number of token sub-ranges (default 256 per node)")
 	fs.IntVar(&o.concurrency, "concurrency", executor.DefaultConcurrency, "sub-ranges queried at once")
 	fs.IntVar(&o.perHost, "per-host", executor.DefaultPerHost, "most requests in flight on one node")
@@ -73,6 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save a range aggregate's progress to this file as it goes")
 	fs.StringVar(&o.resume, "resume", "", "finish the scan saved in this checkpoint file")
 	fs.BoolVar(&o.stats, "stats", false, "print per-host ranges, rows, retries, splits and latencies on stderr")
+	fs.BoolVar(&o.noProgress, "no-progress", false, "do not show a scan's progress on the terminal")
 	fs.BoolVar(&o.verbose, "verbose", false, "print the plan, its sub-ranges and per-host figures on stderr")
 	fs.BoolVar(&o.keepGoing, "continue-on-error", false, "in batch mode, run the remaining statements after a failure")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
@@ -87,7 +88,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "cqlscan", version)
 		return exitOK
 	}
-	format, err := repl.ParseFormat(o.format)
+	format, err := render.ParseFormat(o.format)
 	if err != nil {
 		fmt.Fprintln(stderr, "cqlscan:", err)
 		return exitStatement
@@ -133,7 +134,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer conn.Close()
 
-	sess := &repl.Session{Cluster: conn, Out: stdout, Err: stderr, Settings: repl.Settings{
+	if o.keyspace == "" {
+		o.keyspace = cfg.Keyspace // from cqlshrc
+	}
+	interactive := o.execute == "" && o.file == "" && isTerminal(stdin)
+	sess := &repl.Session{Cluster: conn, Out: stdout, Err: stderr, Version: version, Settings: repl.Settings{
+		Progress: !o.noProgress && isTerminal(stderr),
 		Keyspace: o.keyspace, Format: format, Splits: o.splits, Concurrency: o.concurrency,
 		PerHost: o.perHost, FetchSize: o.fetchSize, Verbose: o.verbose, Stats: o.stats,
 		MaxRetries: o.maxRetries, MaxRows: maxRows, MaxRequests: maxRequests, Timeout: o.timeout,
@@ -144,8 +150,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitStatement
 		}
 	}
-	interactive := o.execute == "" && o.file == "" && isTerminal(stdin)
-	if err := sess.RunScript(ctx, script, interactive, o.keepGoing); err != nil && !interactive {
+	defer sess.Close()
+	if interactive {
+		if err := sess.Interact(ctx); err != nil {
+			fmt.Fprintln(stderr, "cqlscan:", err)
+		}
+		return exitOK
+	}
+	if err := sess.RunScript(ctx, script, o.keepGoing); err != nil {
 		return exitStatement
 	}
 	return exitOK
@@ -191,7 +203,7 @@ func quoteKeyspace(ks string) string {
 	return `"` + strings.ReplaceAll(ks, `"`, `""`) + `"`
 }
 
-func isTerminal(r io.Reader) bool {
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

@@ -5,21 +5,33 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
 
 	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
-// ErrConnect marks a failure to reach the cluster at all.
-var ErrConnect = errors.New("cannot connect")
+// Connection failures. Every error Connect returns for an unreachable or refusing cluster wraps
+// ErrConnect; ErrAuth and ErrUntrusted tell two causes users must fix themselves.
+var (
+	// ErrConnect marks a failure to reach the cluster at all.
+	ErrConnect = errors.New("cannot connect")
+	// ErrAuth marks a cluster that refused the user name and password.
+	ErrAuth = errors.New("authentication failed")
+	// ErrUntrusted marks a node whose TLS certificate is not signed by a trusted CA.
+	ErrUntrusted = errors.New("the server's certificate is not trusted")
+)
 
 // Config says how to reach the cluster.
 type Config struct {
@@ -29,7 +41,14 @@ type Config struct {
 	ConnectTimeout time.Duration
 	RequestTimeout time.Duration
 	Username       string
-	Password       string
+	Password       string // never printed: see String
+	// TLS, when set, encrypts client-to-node connections. Leave ServerName empty: each node's
+	// certificate is then checked against the address dialled (an IP SAN for nodes known by address).
+	// InsecureSkipVerify turns the check off.
+	TLS *tls.Config
+	// Keyspace is the default keyspace a configuration file asked for (cqlshrc [authentication]
+	// keyspace), for the caller to USE when the command line names none. Connect ignores it.
+	Keyspace string
 	// Translate, when set, maps each node's address to the one to connect to (NAT, SSH tunnels, or a
 	// test's fault-injecting proxy).
 	Translate func(host string, port int) (string, int)
@@ -37,8 +56,9 @@ type Config struct {
 
 // Conn is a connection to a cluster.
 type Conn struct {
-	s   *gocql.Session
-	cfg Config
+	s    *gocql.Session
+	cfg  Config
+	cons atomic.Uint32 // a gocql.Consistency set by SetConsistency; 0 (ANY, never a read level): the session's
 }
 
 var (
@@ -70,6 +90,9 @@ func Connect(cfg Config) (*Conn, error) {
 	if cfg.Username != "" {
 		c.Authenticator = gocql.PasswordAuthenticator{Username: cfg.Username, Password: cfg.Password}
 	}
+	if cfg.TLS != nil {
+		c.SslOpts = &gocql.SslOptions{Config: cfg.TLS, EnableHostVerification: !cfg.TLS.InsecureSkipVerify}
+	}
 	c.Metadata.CacheMode = gocql.Disabled
 	if cfg.Translate != nil {
 		c.AddressTranslator = gocql.AddressTranslatorFunc(func(addr net.IP, port int) (net.IP, int) {
@@ -82,10 +105,62 @@ func Connect(cfg Config) (*Conn, error) {
 	}
 	s, err := c.CreateSession()
 	if err != nil {
-		return nil, fmt.Errorf("%w to %s port %d: %v", ErrConnect, strings.Join(cfg.Hosts, ","), cfg.Port, err)
+		return nil, connectError(cfg, err)
 	}
 	return &Conn{s: s, cfg: cfg}, nil
 }
+
+// connectError turns the driver's error into one line that says what to do, wrapping ErrConnect
+// (and ErrAuth or ErrUntrusted). The driver flattens its causes into text, so the causes are told
+// apart by their wording. The password never appears in the result, even if a server echoed it.
+func connectError(cfg Config, err error) error {
+	where := fmt.Sprintf("%s port %d", strings.Join(cfg.Hosts, ","), cfg.Port)
+	msg := err.Error()
+	if cfg.Password != "" {
+		msg = strings.ReplaceAll(msg, cfg.Password, "********")
+	}
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	switch {
+	case strings.Contains(msg, "password are incorrect") || strings.Contains(msg, "Bad credentials"):
+		return fmt.Errorf("%w to %s: %w for user %q: check the user name and password (-u, -p, or the credentials file)",
+			ErrConnect, where, ErrAuth, cfg.Username)
+	case strings.Contains(msg, "authentication required"):
+		return fmt.Errorf("%w to %s: the cluster requires a user name and password: give -u USER (and -p, or a credentials file)",
+			ErrConnect, where)
+	case errors.As(err, &unknownCA) || strings.Contains(msg, "certificate signed by unknown authority"):
+		return fmt.Errorf("%w to %s: %w (signed by an unknown authority): give the CA certificate that signed it with --ssl-ca (cqlshrc [ssl] certfile, or SSL_CERTFILE)",
+			ErrConnect, where, ErrUntrusted)
+	case errors.As(err, &badHost) || strings.Contains(msg, "certificate is valid for"):
+		return fmt.Errorf("%w to %s: the server's certificate does not name the address connected to (%s): reissue it with that address as a SAN, or use --ssl-no-validate",
+			ErrConnect, where, msg)
+	case strings.Contains(msg, "tls: certificate required"):
+		return fmt.Errorf("%w to %s: the node requires a client certificate: give --ssl-cert and --ssl-key (cqlshrc [ssl] usercert and userkey)",
+			ErrConnect, where)
+	case strings.Contains(msg, "remote error: tls: bad certificate") || strings.Contains(msg, "remote error: tls: unknown certificate authority"):
+		return fmt.Errorf("%w to %s: the node does not trust the client certificate (--ssl-cert, cqlshrc [ssl] usercert): %s",
+			ErrConnect, where, msg)
+	case cfg.TLS != nil && strings.Contains(msg, "does not look like a TLS handshake"):
+		return fmt.Errorf("%w to %s: the node does not speak TLS on this port: drop --ssl (and cqlshrc [connection] ssl)", ErrConnect, where)
+	case cfg.TLS == nil && (strings.Contains(msg, "connection reset") || strings.Contains(msg, "EOF")):
+		return fmt.Errorf("%w to %s: %s (if the node only accepts TLS, add --ssl)", ErrConnect, where, msg)
+	}
+	return fmt.Errorf("%w to %s: %s", ErrConnect, where, msg)
+}
+
+// String describes the configuration without its password, so that printing a Config (%v, %+v,
+// %s or %#v) never reveals it.
+func (c Config) String() string {
+	pw := ""
+	if c.Password != "" {
+		pw = "(hidden)"
+	}
+	return fmt.Sprintf("{Hosts:%v Port:%d Consistency:%s ConnectTimeout:%v RequestTimeout:%v Username:%q Password:%s TLS:%t Keyspace:%q}",
+		c.Hosts, c.Port, c.Consistency, c.ConnectTimeout, c.RequestTimeout, c.Username, pw, c.TLS != nil, c.Keyspace)
+}
+
+// GoString is String, for %#v.
+func (c Config) GoString() string { return "cluster.Config" + c.String() }
 
 // Close closes the session.
 func (c *Conn) Close() { c.s.Close() }
@@ -105,7 +180,7 @@ func (c *Conn) HostNames() map[string]string {
 // so gocql does not retry it either: retries are the executor's, from the last completed page.
 // Errors are *executor.QueryError, classified for the executor's retry policy.
 func (c *Conn) QueryPage(ctx context.Context, req executor.PageRequest) (executor.Page, error) {
-	q := c.s.Query(req.Stmt, req.Args...).SetHostID(req.HostID).PageSize(req.PageSize).PageState(req.PageState)
+	q := c.withConsistency(c.s.Query(req.Stmt, req.Args...)).SetHostID(req.HostID).PageSize(req.PageSize).PageState(req.PageState)
 	iter := q.IterContext(ctx)
 	rows, err := scanRows(iter, iter.NumRows())
 	if cerr := iter.Close(); cerr != nil {
@@ -166,21 +241,31 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 	return rows, nil
 }
 
-// Exec runs a statement on any host and returns its column names and rows (all pages). It is used
-// for statements cqlscan passes through to Cassandra.
-func (c *Conn) Exec(ctx context.Context, stmt, keyspace string) ([]string, []executor.Row, error) {
-	q := c.s.Query(stmt)
+// Exec runs a statement on any host and returns its columns and rows (all pages), values in the
+// canonical forms of package types. It is used for statements cqlscan passes through to Cassandra.
+func (c *Conn) Exec(ctx context.Context, stmt, keyspace string) ([]planner.OutputColumn, []executor.Row, error) {
+	q := c.withConsistency(c.s.Query(stmt))
 	if keyspace != "" {
 		q = q.SetKeyspace(keyspace)
 	}
 	iter := q.IterContext(ctx)
-	var cols []string
+	var cols []planner.OutputColumn
 	for _, ci := range iter.Columns() {
-		cols = append(cols, ci.Name)
+		cols = append(cols, planner.OutputColumn{Name: ci.Name, Type: typeOf(ci.TypeInfo)})
 	}
 	rows, err := scanRows(iter, -1)
 	if cerr := iter.Close(); cerr != nil {
 		return nil, nil, cerr
 	}
-	return cols, rows, err
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, row := range rows {
+		for i, v := range row {
+			if row[i], err = types.Normalize(cols[i].Type, v); err != nil {
+				return nil, nil, fmt.Errorf("column %s: %w", cols[i].Name, err)
+			}
+		}
+	}
+	return cols, rows, nil
 }

@@ -4,8 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"reflect"
+	"strconv"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // newDest returns a scan destination for a value of type ti that keeps NULL apart from the zero
@@ -72,4 +75,50 @@ func (u *udtValue) UnmarshalCQL(_ gocql.TypeInfo, data []byte) error {
 		u.fields[e.Name] = destValue(d)
 	}
 	return nil
+}
+
+// nativeKinds maps the driver's type ids to ours.
+var nativeKinds = map[gocql.Type]types.Kind{
+	gocql.TypeAscii: types.Ascii, gocql.TypeBigInt: types.BigInt, gocql.TypeBlob: types.Blob,
+	gocql.TypeBoolean: types.Boolean, gocql.TypeCounter: types.Counter, gocql.TypeDecimal: types.Decimal,
+	gocql.TypeDouble: types.Double, gocql.TypeFloat: types.Float, gocql.TypeInt: types.Int,
+	gocql.TypeText: types.Text, gocql.TypeVarchar: types.Text, gocql.TypeTimestamp: types.Timestamp,
+	gocql.TypeUUID: types.UUID, gocql.TypeVarint: types.Varint, gocql.TypeTimeUUID: types.TimeUUID,
+	gocql.TypeInet: types.Inet, gocql.TypeDate: types.Date, gocql.TypeTime: types.Time,
+	gocql.TypeSmallInt: types.SmallInt, gocql.TypeTinyInt: types.TinyInt, gocql.TypeDuration: types.Duration,
+}
+
+// typeOf converts the driver's description of a result column's type to ours. Types it does not
+// know (custom types) are Unknown, and their values print as blobs.
+func typeOf(ti gocql.TypeInfo) types.Type {
+	switch t := ti.(type) {
+	case gocql.CollectionType:
+		switch t.Type() {
+		case gocql.TypeList:
+			return types.Type{Kind: types.List, Elems: []types.Type{typeOf(t.Elem)}}
+		case gocql.TypeSet:
+			return types.Type{Kind: types.Set, Elems: []types.Type{typeOf(t.Elem)}}
+		case gocql.TypeMap:
+			return types.Type{Kind: types.Map, Elems: []types.Type{typeOf(t.Key), typeOf(t.Elem)}}
+		}
+	case gocql.TupleTypeInfo:
+		out := types.Type{Kind: types.Tuple}
+		for _, e := range t.Elems {
+			out.Elems = append(out.Elems, typeOf(e))
+		}
+		return out
+	case gocql.UDTTypeInfo:
+		out := types.Type{Kind: types.UDT, Name: t.Name}
+		for _, f := range t.Elements {
+			out.Field = append(out.Field, f.Name)
+			out.Elems = append(out.Elems, typeOf(f.Type))
+		}
+		return out
+	case gocql.VectorType:
+		return types.Type{Kind: types.Vector, Elems: []types.Type{typeOf(t.SubType)}, Name: strconv.Itoa(t.Dimensions)}
+	}
+	if k, ok := nativeKinds[ti.Type()]; ok {
+		return types.Of(k)
+	}
+	return types.Of(types.Unknown)
 }

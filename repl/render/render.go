@@ -1,0 +1,70 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cqlscan/cqlscan/executor"
+	"github.com/cqlscan/cqlscan/planner"
+)
+
+// Format is an output format.
+type Format string
+
+// Output formats.
+const (
+	Table Format = "table" // cqlsh's table; expanded rows with Options.Expanded
+	CSV   Format = "csv"   // RFC 4180, a header line, empty cells for NULL
+	JSON  Format = "json"  // one array of objects
+	JSONL Format = "jsonl" // one object per line
+)
+
+// Formats lists the formats, for help and completion.
+var Formats = []Format{Table, CSV, JSON, JSONL}
+
+// ParseFormat checks a format name.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if strings.EqualFold(s, string(f)) {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown format %q: use table, csv, json or jsonl", s)
+}
+
+// Result is a statement's output: typed columns and rows of canonical values.
+type Result struct {
+	Columns []planner.OutputColumn
+	Rows    []executor.Row
+}
+
+// Options adjust how a result is printed.
+type Options struct {
+	Format   Format
+	Expanded bool // table format: one block of "name | value" lines per row, as cqlsh's EXPAND ON
+	// Footer, for the table format, ends the output with "(N rows)"; off when a result is printed in
+	// pages and only the last page carries it.
+	NoFooter bool
+	// FirstRow numbers expanded rows from FirstRow+1, for paged output.
+	FirstRow int
+}
+
+// Write prints r.
+func Write(w io.Writer, r *Result, o Options) error {
+	switch o.Format {
+	case CSV:
+		return writeCSV(w, r, o)
+	case JSON:
+		return writeJSON(w, r)
+	case JSONL:
+		return writeJSONL(w, r)
+	}
+	if o.Expanded {
+		return writeExpanded(w, r, o)
+	}
+	return writeTable(w, r, o)
+}
+
+// Footer is the line cqlsh ends a table with.
+func Footer(rows int) string { return fmt.Sprintf("\n(%d rows)\n", rows) }

@@ -1,0 +1,126 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// newTable is a tablewriter table drawn as cqlsh draws results: no outer border, " | " between
+// columns, a "---+---" rule under the header, header names left-aligned and values right-aligned,
+// nothing wrapped, trimmed or re-cased. Widths count terminal cells, so wide characters line up.
+func newTable(w io.Writer, header bool) *tablewriter.Table {
+	sym := tw.NewSymbolCustom("cqlsh").WithColumn("|").WithRow("-").WithCenter("+").
+		WithMidLeft("-").WithMidRight("-")
+	r := renderer.NewBlueprint(tw.Rendition{
+		Borders:  tw.Border{Left: tw.Off, Right: tw.Off, Top: tw.Off, Bottom: tw.Off},
+		Symbols:  sym,
+		Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.State(boolState(header))}, Separators: tw.Separators{BetweenColumns: tw.On}},
+	})
+	cell := func(align tw.Align) tw.CellConfig {
+		return tw.CellConfig{Formatting: tw.CellFormatting{AutoFormat: tw.Off, AutoWrap: tw.WrapNone, Alignment: align},
+			Alignment: tw.CellAlignment{Global: align}}
+	}
+	return tablewriter.NewTable(w, tablewriter.WithRenderer(r), tablewriter.WithConfig(tablewriter.Config{
+		Header: cell(tw.AlignLeft), Row: cell(tw.AlignRight), Behavior: tw.Behavior{TrimSpace: tw.Off},
+	}))
+}
+
+func boolState(b bool) tw.State {
+	if b {
+		return tw.On
+	}
+	return tw.Off
+}
+
+// cells is a result's rows as the text of each cell, with control characters escaped.
+func cells(r *Result) [][]string {
+	out := make([][]string, len(r.Rows))
+	for i, row := range r.Rows {
+		out[i] = make([]string, len(row))
+		for j, v := range row {
+			out[i][j] = escapeControls(Text(r.Columns[j].Type, v))
+		}
+	}
+	return out
+}
+
+// writeTable prints a blank line, the header, a rule, the rows and "(N rows)", as cqlsh does.
+func writeTable(w io.Writer, r *Result, o Options) error {
+	var buf bytes.Buffer
+	buf.WriteString("\n")
+	t := newTable(&buf, true)
+	names := make([]string, len(r.Columns))
+	for i, c := range r.Columns {
+		names[i] = escapeControls(c.Name)
+	}
+	if len(r.Rows) == 0 { // tablewriter draws no rule under a header without rows
+		rules := make([]string, len(names))
+		for i, n := range names {
+			rules[i] = strings.Repeat("-", displayWidth(n))
+		}
+		fmt.Fprintf(&buf, " %s\n-%s-\n", strings.Join(names, " | "), strings.Join(rules, "-+-"))
+		if !o.NoFooter {
+			buf.WriteString(Footer(0))
+		}
+		_, err := io.WriteString(w, buf.String())
+		return err
+	}
+	t.Header(names)
+	if err := t.Bulk(cells(r)); err != nil {
+		return err
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if !o.NoFooter {
+		buf.WriteString(Footer(len(r.Rows)))
+	}
+	_, err := io.WriteString(w, trimLines(buf.String()))
+	return err
+}
+
+// writeExpanded prints each row as "@ Row N", a rule, and one "name | value" line per column.
+func writeExpanded(w io.Writer, r *Result, o Options) error {
+	var buf bytes.Buffer
+	names := make([]string, len(r.Columns))
+	width := 0
+	for i, c := range r.Columns {
+		names[i] = escapeControls(c.Name)
+		width = max(width, displayWidth(names[i]))
+	}
+	for i, row := range cells(r) {
+		fmt.Fprintf(&buf, "\n@ Row %d\n", o.FirstRow+i+1)
+		valueWidth := 0
+		for _, v := range row {
+			valueWidth = max(valueWidth, displayWidth(v))
+		}
+		fmt.Fprintf(&buf, "-%s-+-%s-\n", strings.Repeat("-", width), strings.Repeat("-", valueWidth))
+		for j, v := range row {
+			fmt.Fprintf(&buf, " %s%s | %s\n", names[j], strings.Repeat(" ", width-displayWidth(names[j])), v)
+		}
+	}
+	if !o.NoFooter {
+		buf.WriteString(Footer(len(r.Rows)))
+	}
+	_, err := io.WriteString(w, trimLines(buf.String()))
+	return err
+}
+
+// trimLines removes the spaces that padding leaves at the ends of lines.
+func trimLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// displayWidth is how many terminal cells s takes.
+func displayWidth(s string) int { return runewidth.StringWidth(s) }

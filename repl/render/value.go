@@ -1,0 +1,224 @@
+// Package render prints query results as cqlsh does (a table, or expanded rows) and in formats for
+// scripts (CSV, JSON, JSON lines). Values arrive in the canonical forms of package types and are
+// printed by their CQL type.
+package render
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math"
+	"math/big"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/inf.v0"
+
+	"github.com/cqlscan/cqlscan/planner/types"
+)
+
+// Layouts of time values, as cqlsh prints them (timestamps in UTC).
+const (
+	timestampLayout = "2006-01-02 15:04:05.000000-0700"
+	dateLayout      = "2006-01-02"
+)
+
+// Text is v as cqlsh shows it in a cell: NULL as null, blobs as 0x…, booleans as True/False,
+// timestamps in UTC, collections, tuples and user types in CQL literal form with strings quoted.
+func Text(t types.Type, v any) string { return text(t, v, false) }
+
+// text prints v; nested values (inside a collection, tuple or user type) quote strings.
+func text(t types.Type, v any, nested bool) string {
+	if v == nil {
+		return "null"
+	}
+	switch x := v.(type) {
+	case string:
+		if nested {
+			return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+		}
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case *big.Int:
+		return x.String()
+	case *inf.Dec:
+		return x.String()
+	case float64:
+		return floatText(x, t.Kind == types.Float)
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case []byte:
+		return "0x" + hex.EncodeToString(x)
+	case types.UUIDValue:
+		return x.String()
+	case time.Time:
+		if t.Kind == types.Date {
+			return quoteIf(nested, x.UTC().Format(dateLayout))
+		}
+		return quoteIf(nested, x.UTC().Format(timestampLayout))
+	case time.Duration: // time of day
+		return quoteIf(nested, timeOfDay(x))
+	case types.DurationValue:
+		return durationText(x)
+	case net.IP:
+		return quoteIf(nested, x.String())
+	case []types.MapEntry:
+		return mapText(t, x)
+	case []any:
+		return sequenceText(t, x)
+	}
+	return fmt.Sprint(v)
+}
+
+// quoteIf quotes s as a CQL string literal inside collections, where CQL needs quotes around dates,
+// times and addresses.
+func quoteIf(nested bool, s string) string {
+	if nested {
+		return "'" + s + "'"
+	}
+	return s
+}
+
+// floatText prints the shortest text that reads back as the same float (or float32) value.
+func floatText(f float64, single bool) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	bits := 64
+	if single {
+		bits = 32
+	}
+	return strconv.FormatFloat(f, 'g', -1, bits)
+}
+
+// timeOfDay prints nanoseconds since midnight as hh:mm:ss.nnnnnnnnn.
+func timeOfDay(d time.Duration) string {
+	ns := int64(d)
+	return fmt.Sprintf("%02d:%02d:%02d.%09d", ns/int64(time.Hour), ns/int64(time.Minute)%60,
+		ns/int64(time.Second)%60, ns%int64(time.Second))
+}
+
+// durationText prints a duration in Cassandra's own notation, e.g. 1y2mo3d4h5m6s7ms8us9ns.
+func durationText(d types.DurationValue) string {
+	var b strings.Builder
+	months, days, nanos := int64(d.Months), int64(d.Days), d.Nanos
+	if months < 0 || days < 0 || nanos < 0 {
+		b.WriteByte('-')
+		months, days, nanos = -months, -days, -nanos
+	}
+	part := func(n int64, unit string) {
+		if n != 0 {
+			b.WriteString(strconv.FormatInt(n, 10) + unit)
+		}
+	}
+	part(months/12, "y")
+	part(months%12, "mo")
+	part(days, "d")
+	for _, u := range []struct {
+		size int64
+		unit string
+	}{{int64(time.Hour), "h"}, {int64(time.Minute), "m"}, {int64(time.Second), "s"},
+		{int64(time.Millisecond), "ms"}, {int64(time.Microsecond), "us"}, {1, "ns"}} {
+		part(nanos/u.size, u.unit)
+		nanos %= u.size
+	}
+	if s := b.String(); s != "" && s != "-" {
+		return s
+	}
+	return "0s"
+}
+
+// sequenceText prints a list or vector as [a, b], a set as {a, b}, a tuple as (a, b) and a user type
+// as {field: a, field: b}.
+func sequenceText(t types.Type, xs []any) string {
+	open, close := "[", "]"
+	switch t.Kind {
+	case types.Set:
+		open, close = "{", "}"
+	case types.Tuple:
+		open, close = "(", ")"
+	case types.UDT:
+		open, close = "{", "}"
+	}
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = text(elemType(t, i), x, true)
+		if t.Kind == types.UDT && i < len(t.Field) {
+			parts[i] = fieldName(t.Field[i]) + ": " + parts[i]
+		}
+	}
+	return open + strings.Join(parts, ", ") + close
+}
+
+// mapText prints a map as {k: v, …}; a user type whose fields the schema did not name is held as a map
+// from field names too, and prints as {field: v, …}.
+func mapText(t types.Type, es []types.MapEntry) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		if t.Kind == types.UDT {
+			parts[i] = fieldName(fmt.Sprint(e.Key)) + ": " + text(types.Type{}, e.Value, true)
+			continue
+		}
+		parts[i] = text(elemType(t, 0), e.Key, true) + ": " + text(elemType(t, 1), e.Value, true)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// elemType is the type of a collection's i-th part: the element of a list, set or vector (whatever i
+// is), a map's key (0) or value (1), a tuple's or user type's i-th field.
+func elemType(t types.Type, i int) types.Type {
+	switch {
+	case len(t.Elems) == 0:
+		return types.Type{}
+	case t.Kind == types.List || t.Kind == types.Set || t.Kind == types.Vector:
+		return t.Elems[0]
+	case i < len(t.Elems):
+		return t.Elems[i]
+	}
+	return types.Type{}
+}
+
+// fieldName quotes a user type's field name when CQL needs it quoted.
+func fieldName(name string) string {
+	for i, r := range name {
+		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		}
+	}
+	return name
+}
+
+// escapeControls makes control characters visible in a terminal cell: \n, \t, \r, and \xNN for the rest.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case isControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }

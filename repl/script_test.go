@@ -1,0 +1,163 @@
+package repl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/types"
+	"github.com/cqlscan/cqlscan/repl/render"
+)
+
+func TestStatementBuffer(t *testing.T) {
+	cases := []struct {
+		name  string
+		lines []string
+		want  []string
+		rest  string
+	}{
+		{"one line", []string{"SELECT * FROM t;"}, []string{"SELECT * FROM t"}, ""},
+		{"over lines", []string{"SELECT *", "FROM t", "WHERE a = ';';"}, []string{"SELECT *\nFROM t\nWHERE a = ';'"}, ""},
+		{"two on a line", []string{"USE ks; SELECT 1 FROM t;"}, []string{"USE ks", "SELECT 1 FROM t"}, ""},
+		{"shell command ends with its line", []string{"CONSISTENCY QUORUM", "SELECT 1 FROM t;"}, []string{"CONSISTENCY QUORUM", "SELECT 1 FROM t"}, ""},
+		{"shell command then CQL", []string{"PAGING OFF; SELECT 1 FROM t;"}, []string{"PAGING OFF", "SELECT 1 FROM t"}, ""},
+		{"CQL then shell command", []string{"SELECT 1 FROM t; expand on"}, []string{"SELECT 1 FROM t", "expand on"}, ""},
+		{"a command word inside a statement is not a command", []string{"SELECT", "show FROM t;"}, []string{"SELECT\nshow FROM t"}, ""},
+		{"unfinished at the end", []string{"SELECT * FROM t"}, nil, "SELECT * FROM t"},
+		{"comments only", []string{"-- nothing", "/* here */"}, nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b statementBuffer
+			var got []string
+			for _, l := range c.lines {
+				got = append(got, b.add(l)...)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("statements %q, want %q", got, c.want)
+			}
+			if rest := b.flush(); rest != c.rest {
+				t.Errorf("left over %q, want %q", rest, c.rest)
+			}
+		})
+	}
+}
+
+func TestStatementComplete(t *testing.T) {
+	for text, want := range map[string]bool{
+		"": true, "  ": true, "SELECT * FROM t;": true, "SELECT *\nFROM t": false, "HELP": true,
+		"consistency one": true, "SELECT 'a;": false, "USE ks": false, "SELECT 1 FROM t; SELECT": false,
+	} {
+		if got := statementComplete(text); got != want {
+			t.Errorf("statementComplete(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// offline is a Cluster for commands that do not reach the cluster; calling it fails the test.
+type offline struct{ Cluster }
+
+// session is a Session with buffers for its output.
+func session() (*Session, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return &Session{Cluster: offline{}, Out: &out, Err: &errb, Settings: Settings{Format: render.Table}}, &out, &errb
+}
+
+func TestShellSettings(t *testing.T) {
+	s, out, errb := session()
+	script := strings.Join([]string{
+		"PAGING 25", "EXPAND ON", "TIMING on", "SET CONCURRENCY 12", "SET SPLITS 99", "SET FORMAT jsonl", "HELP PAGING", "paging off",
+	}, "\n")
+	if err := s.RunScript(context.Background(), strings.NewReader(script), false); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	if s.PageSize != 0 || !s.Expanded || !s.Timing || s.Concurrency != 12 || s.Splits != 99 || s.Format != render.JSONL {
+		t.Errorf("settings after the script: %+v", s.Settings)
+	}
+	if !strings.Contains(out.String(), "PAGING [ON|OFF|rows]") {
+		t.Errorf("HELP PAGING printed %q", out.String())
+	}
+	for _, want := range []string{"page size of 25 rows", "expanded output is ON", "CONCURRENCY set to 12", "Disabled query paging"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("messages %q do not say %q", errb.String(), want)
+		}
+	}
+}
+
+func TestShellErrors(t *testing.T) {
+	for _, c := range []struct{ stmt, message string }{
+		{"PAGING lots", `"lots": use ON, OFF or a number of rows`},
+		{"EXPAND maybe", `"maybe": use ON or OFF`},
+		{"SET SPLITS 0", "want a positive whole number"},
+		{"SET FORMAT xml", "unknown format"},
+		{"SET COLOUR red", "cqlscan's settings are CONCURRENCY, SPLITS and FORMAT"},
+		{"HELP FROBNICATE", "no help on"},
+		{"SOURCE '/no/such/file.cql'", "no such file"},
+		{"SOURCE", "SOURCE needs a file name"},
+	} {
+		s, _, _ := session()
+		err := s.Execute(context.Background(), c.stmt)
+		var se *StatementError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), c.message) {
+			t.Errorf("%s: error %v, want a statement error saying %q", c.stmt, err, c.message)
+		}
+	}
+}
+
+// SOURCE runs a file's commands; EXIT ends the script it is in; CAPTURE appends output to a file.
+func TestSourceCaptureExit(t *testing.T) {
+	dir := t.TempDir()
+	inner := filepath.Join(dir, "inner.cql")
+	if err := os.WriteFile(inner, []byte("SET SPLITS 7\nHELP TIMING\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	capture := filepath.Join(dir, "out.txt")
+	s, out, errb := session()
+	script := "CAPTURE '" + capture + "'\nSOURCE '" + inner + "'\nCAPTURE OFF\nHELP EXPAND\nEXIT\nSET SPLITS 8\n"
+	if err := s.RunScript(context.Background(), strings.NewReader(script), false); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	if s.Splits != 7 {
+		t.Errorf("splits %d: want 7 from the sourced file, and nothing run after EXIT", s.Splits)
+	}
+	got, err := os.ReadFile(capture)
+	if err != nil || !strings.Contains(string(got), "TIMING [ON|OFF]") || strings.Contains(string(got), "EXPAND") {
+		t.Errorf("captured %q (%v): want HELP TIMING's output only", got, err)
+	}
+	if strings.Contains(out.String(), "TIMING [ON|OFF]") || !strings.Contains(out.String(), "EXPAND [ON|OFF]") {
+		t.Errorf("screen got %q: want only what came after CAPTURE OFF", out.String())
+	}
+}
+
+// Paging at the prompt: a page, --More--, the next page on Enter; q stops; the footer counts all rows.
+func TestPaging(t *testing.T) {
+	s, out, errb := session()
+	s.Interactive, s.PageSize, s.More = true, 2, strings.NewReader("\nq\n")
+	res := &render.Result{Columns: everyColumn("n")}
+	for i := range 7 {
+		res.Rows = append(res.Rows, []any{int64(i)})
+	}
+	if err := s.print(res); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(errb.String(), "--More--"); n != 2 {
+		t.Errorf("%d --More-- prompts, want 2 (then q)", n)
+	}
+	if !strings.Contains(out.String(), " 3\n") || strings.Contains(out.String(), " 4\n") || !strings.HasSuffix(out.String(), "(7 rows)\n") {
+		t.Errorf("paged output:\n%s", out.String())
+	}
+}
+
+func everyColumn(names ...string) []planner.OutputColumn {
+	out := make([]planner.OutputColumn, len(names))
+	for i, n := range names {
+		out[i] = planner.OutputColumn{Name: n, Type: types.Of(types.BigInt)}
+	}
+	return out
+}
