@@ -98,6 +98,10 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 	defer stop()
 	began := time.Now()
 	err := s.execute(ctx, text)
+	var ie *IncompleteError
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.As(err, &ie) {
+		err = &StatementError{text, errInterrupted{}}
+	}
 	if s.Timing && !errors.Is(err, ErrExit) {
 		fmt.Fprintf(s.Err, "(%v)\n", time.Since(began).Round(time.Millisecond))
 	}

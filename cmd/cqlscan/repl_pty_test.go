@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cqlscan/cqlscan/internal/testcluster"
+)
+
+// ptyShell is the cqlscan shell running in a real pseudo-terminal, inside a detached tmux session:
+// keys go in with send-keys, the screen comes back with capture-pane.
+type ptyShell struct {
+	t       *testing.T
+	session string
+}
+
+func startTerminal(t *testing.T, command string) *ptyShell {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is needed for the terminal tests: apt-get install tmux")
+		}
+		t.Skip("tmux is not installed")
+	}
+	term := &ptyShell{t: t, session: fmt.Sprintf("cqlscan-test-%d", os.Getpid())}
+	out, err := exec.Command("tmux", "new-session", "-d", "-s", term.session, "-x", "150", "-y", "50", command).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", term.session).Run() })
+	return term
+}
+
+// tmux runs a tmux command on the session.
+func (tm *ptyShell) tmux(args ...string) {
+	tm.t.Helper()
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		tm.t.Fatalf("tmux %q: %v: %s", args, err, out)
+	}
+}
+
+// typeText types text (no Enter); tmux would read a final ';' as its own command separator.
+func (tm *ptyShell) typeText(text string) {
+	tm.t.Helper()
+	if strings.HasSuffix(text, ";") {
+		text = strings.TrimSuffix(text, ";") + `\;`
+	}
+	tm.tmux("send-keys", "-t", tm.session, "-l", text)
+}
+
+// key presses keys by tmux name: Enter, Tab, C-c, C-d.
+func (tm *ptyShell) key(keys ...string) {
+	tm.t.Helper()
+	tm.tmux(append([]string{"send-keys", "-t", tm.session}, keys...)...)
+}
+
+func (tm *ptyShell) screen() string {
+	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", tm.session, "-S", "-200").Output()
+	if err != nil {
+		tm.t.Fatalf("tmux capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+// waitFor waits until the screen shows want n times in all, and returns the screen.
+func (tm *ptyShell) waitFor(want string, n int, within time.Duration) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		s := tm.screen()
+		if strings.Count(s, want) >= n {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the screen does not show %q (%d times) after %v:\n%s", want, n, within, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// enter types a line, waits for the prompt to echo it, and presses Enter. Typing and Enter apart
+// is what a person does; sent together, go-prompt takes them as pasted text.
+func (tm *ptyShell) enter(line string) {
+	tm.t.Helper()
+	tm.typeText(line)
+	tm.waitFor(line, 1, 10*time.Second)
+	tm.key("Enter")
+}
+
+// TestShellInTerminal drives the interactive shell through a real terminal: a statement typed over
+// two lines, a column completed with Tab, a long scan cancelled with Ctrl-C while the shell stays,
+// Ctrl-D to leave, and the terminal's settings restored afterwards.
+func TestShellInTerminal(t *testing.T) {
+	s, hosts := testcluster.Session(t, testcluster.Three)
+	testcluster.Keyspace(t, s, "shell", 1)
+	if _, err := testcluster.Datasets[0].Load(context.Background(), s, "shell"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "cqlscan")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v: %s", err, out)
+	}
+	history, stty := filepath.Join(dir, "history"), filepath.Join(dir, "stty")
+	// --max-rate makes the GROUP BY scan take about 10 s, long enough to interrupt.
+	tm := startTerminal(t, fmt.Sprintf("env CQLSCAN_HISTORY=%s HOME=%s %s %s --max-rate 500; echo EXITED $?; stty -a > %s; sleep 60",
+		history, dir, bin, hosts[0], stty))
+	tm.waitFor("cqlscan>", 1, 30*time.Second)
+
+	tm.enter("USE shell;")
+	tm.waitFor("cqlscan:shell>", 1, 10*time.Second)
+	tm.enter("SELECT COUNT(*)")
+	tm.waitFor("......", 1, 5*time.Second) // the continuation prompt
+	tm.typeText("FROM single_pk WHERE ")
+	time.Sleep(time.Second) // the schema cache fills in the background
+	tm.typeText("i")
+	tm.waitFor("IS NOT NULL", 1, 5*time.Second) // the suggestions: id, IN, IS NULL, IS NOT NULL
+	tm.key("Tab")
+	tm.waitFor("WHERE id", 1, 5*time.Second)
+	tm.typeText(" >= -20000;")
+	tm.waitFor("WHERE id >= -20000;", 1, 5*time.Second)
+	tm.key("Enter")
+	screen := tm.waitFor("(1 rows)", 1, 60*time.Second)
+	if !strings.Contains(screen, " 5000\n") {
+		t.Errorf("the count is not 5000:\n%s", screen)
+	}
+
+	tm.enter("SELECT v, COUNT(*) FROM single_pk GROUP BY v;")
+	time.Sleep(2 * time.Second)
+	began := time.Now()
+	tm.key("C-c")
+	screen = tm.waitFor("error: interrupted", 1, 5*time.Second)
+	if d := time.Since(began); d > 3*time.Second {
+		t.Errorf("Ctrl-C took %v to stop the scan", d)
+	}
+	tm.waitFor("cqlscan:shell>", 3, 5*time.Second) // the shell is still there: a third prompt
+	tm.enter("SHOW HOST")
+	tm.waitFor("Connected to", 1, 10*time.Second)
+	tm.key("C-d")
+	screen = tm.waitFor("EXITED", 1, 10*time.Second)
+	if !strings.Contains(screen, "EXITED 0") {
+		t.Errorf("the shell did not exit with status 0:\n%s", screen)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	var settings []byte
+	for len(settings) == 0 && time.Now().Before(deadline) {
+		settings, _ = os.ReadFile(stty)
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, flag := range []string{"icanon", "echo", "isig", "icrnl"} {
+		if !strings.Contains(" "+strings.Join(strings.Fields(string(settings)), " ")+" ", " "+flag+" ") {
+			t.Errorf("the terminal was left without %s:\n%s", flag, settings)
+		}
+	}
+	hist, err := os.ReadFile(history)
+	if err != nil || !strings.Contains(string(hist), "USE shell;") || !strings.Contains(string(hist), `"SELECT COUNT(*)\nFROM single_pk WHERE id >= -20000;"`) {
+		t.Errorf("history file %q (%v): want each statement, the two-line one quoted", hist, err)
+	}
+}
