@@ -45,7 +45,9 @@ func init() {
 		{name: "PAGING", syntax: "PAGING [ON|OFF|rows]", help: "show long tables a page at a time at the prompt (default 100 rows)",
 			args: onOff, run: (*Session).paging},
 		{name: "EXPAND", syntax: "EXPAND [ON|OFF]", help: "print each row as a block of column | value lines",
-			args: onOff, run: func(s *Session, _ context.Context, arg string) error { return s.toggle("Expanded output", &s.Expanded, arg) }},
+			args: onOff, run: func(s *Session, _ context.Context, arg string) error {
+				return s.toggle("Expanded output", &s.Expanded, arg)
+			}},
 		{name: "TIMING", syntax: "TIMING [ON|OFF]", help: "print how long each statement took",
 			args: onOff, run: func(s *Session, _ context.Context, arg string) error { return s.toggle("Timing", &s.Timing, arg) }},
 		{name: "SOURCE", syntax: "SOURCE 'file'", help: "run the statements in a file", run: (*Session).source},

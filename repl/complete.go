@@ -149,7 +149,9 @@ func (c *completer) complete(before, statement string) ([]string, int) {
 	return out, start
 }
 
-func isWordRune(r rune) bool { return r == '_' || r == '"' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool {
+	return r == '_' || r == '"' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 func last(xs []string) string { return xs[len(xs)-1] }
 
