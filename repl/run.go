@@ -85,7 +85,12 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 		return nil, err
 	}
 	began := time.Now()
+	stopProgress := func() {}
+	if s.Progress && !analyze {
+		stopProgress = showProgress(s.Err, stats)
+	}
 	rows, err := executor.Drain(ctx, it)
+	stopProgress()
 	if err != nil {
 		return nil, s.incomplete(err, rec, stats)
 	}
