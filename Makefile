@@ -32,6 +32,7 @@ vet:
 test: vet test-clusters
 	CQLSCAN_TEST_ONE="$$($(DEVCLUSTER) --name test1 hosts)" \
 	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" \
+	CQLSCAN_DEVCLUSTER="$(CURDIR)/scripts/devcluster" \
 	$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v /internal/resilience)
 	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" CQLSCAN_TEST_THREE_NAME=test3 \
 	CQLSCAN_DEVCLUSTER="$(CURDIR)/scripts/devcluster" \
@@ -42,3 +43,4 @@ down:
 	$(DEVCLUSTER) down
 	$(DEVCLUSTER) --name test1 down
 	$(DEVCLUSTER) --name test3 down
+	$(DEVCLUSTER) --name secure down

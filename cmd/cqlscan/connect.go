@@ -1,9 +1,10 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,56 +14,188 @@ import (
 	"github.com/cqlscan/cqlscan/executor/cluster"
 )
 
-// connFlags are the command line's connection settings.
+// connFlags are the command line's connection settings. Each setting is resolved as cqlsh does:
+// the command line, then the environment, then the cqlshrc file, then the default.
 type connFlags struct {
 	username, password, consistency string
 	connectTimeout, requestTimeout  time.Duration
+	cqlshrc, credentials            string
+	ssl, sslNoValidate              bool
+	sslCA, sslCert, sslKey          string
+	fs                              *pflag.FlagSet // tells flags given from defaults
 }
 
 // register defines the connection flags on fs.
 func (c *connFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&c.username, "username", "u", "", "user name for PasswordAuthenticator")
-	fs.StringVarP(&c.password, "password", "p", "", "password for PasswordAuthenticator")
+	c.fs = fs
+	fs.StringVarP(&c.username, "username", "u", "", "user name for PasswordAuthenticator (cqlshrc [authentication] username)")
+	fs.StringVarP(&c.password, "password", "p", "", "password for PasswordAuthenticator; asked for on the terminal when -u is given without it")
 	fs.StringVar(&c.consistency, "consistency", "LOCAL_ONE", "consistency level of range queries")
-	fs.DurationVar(&c.connectTimeout, "connect-timeout", 5*time.Second, "time allowed to connect")
-	fs.DurationVar(&c.requestTimeout, "request-timeout", 12*time.Second, "time allowed for one request")
+	fs.DurationVar(&c.connectTimeout, "connect-timeout", 5*time.Second, "time allowed to connect (cqlshrc [connection] connect_timeout)")
+	fs.DurationVar(&c.requestTimeout, "request-timeout", 12*time.Second, "time allowed for one request (cqlshrc [connection] request_timeout)")
+	fs.StringVar(&c.cqlshrc, "cqlshrc", "", "cqlsh configuration file (default ~/.cassandra/cqlshrc)")
+	fs.StringVar(&c.credentials, "credentials", "", "cqlsh credentials file, mode 0600: [PlainTextAuthProvider] username, password (cqlshrc [authentication] credentials; default ~/.cassandra/credentials)")
+	fs.BoolVar(&c.ssl, "ssl", false, "connect with TLS (cqlshrc [connection] ssl)")
+	fs.StringVar(&c.sslCA, "ssl-ca", "", "PEM file of the CAs that signed the nodes' certificates, instead of the system's; implies --ssl (env SSL_CERTFILE, cqlshrc [ssl] certfile)")
+	fs.StringVar(&c.sslCert, "ssl-cert", "", "PEM client certificate, for nodes that require client authentication; implies --ssl (cqlshrc [ssl] usercert)")
+	fs.StringVar(&c.sslKey, "ssl-key", "", "PEM private key of --ssl-cert; implies --ssl (cqlshrc [ssl] userkey)")
+	fs.BoolVar(&c.sslNoValidate, "ssl-no-validate", false, "do not verify the nodes' certificates; implies --ssl (env SSL_VALIDATE=false, cqlshrc [ssl] validate = false)")
 }
 
-// config resolves the connection settings: positional [host [port]] and flags, then the environment.
-// stdin and stderr are the terminal, for prompts.
+// flag returns a flag's value as a setting when the command line gives it, and nothing otherwise.
+func (c *connFlags) flag(name string) setting {
+	if c.fs == nil {
+		return setting{}
+	}
+	f := c.fs.Lookup(name)
+	if f == nil || !f.Changed {
+		return setting{}
+	}
+	return setting{f.Value.String(), "--" + name}
+}
+
+// defaultOf returns a flag's default value as a setting.
+func (c *connFlags) defaultOf(name string) setting {
+	if c.fs == nil || c.fs.Lookup(name) == nil {
+		return setting{}
+	}
+	return fallback(c.fs.Lookup(name).DefValue)
+}
+
+// config resolves the connection settings: positional [host [port]] and flags, the environment
+// (CQLSH_HOST, CQLSH_PORT, SSL_CERTFILE, SSL_VALIDATE), the cqlshrc and credentials files, and the
+// defaults. When a user name has no password it asks for one on the terminal (stdin, stderr).
+// Warnings go to stderr. Neither they nor the errors ever hold the password.
 func (c *connFlags) config(args []string, stdin io.Reader, stderr io.Writer) (cluster.Config, error) {
-	host, port, err := endpoint(args)
+	rc, err := loadCqlshrc(c.cqlshrc, stderr)
 	if err != nil {
 		return cluster.Config{}, err
 	}
-	return cluster.Config{Hosts: strings.Split(host, ","), Port: port, Consistency: c.consistency,
-		ConnectTimeout: c.connectTimeout, RequestTimeout: c.requestTimeout,
-		Username: c.username, Password: c.password}, nil
+	host, port, err := resolveEndpoint(args, rc)
+	if err != nil {
+		return cluster.Config{}, err
+	}
+	cfg := cluster.Config{Hosts: strings.Split(host, ","), Port: port, Consistency: c.consistency,
+		Keyspace: rc.get("authentication", "keyspace").value}
+	cfg.ConnectTimeout, err = parseDuration(first(c.flag("connect-timeout"),
+		rc.get("connection", "connect_timeout"), rc.get("connection", "timeout"), c.defaultOf("connect-timeout")))
+	if err != nil {
+		return cluster.Config{}, err
+	}
+	cfg.RequestTimeout, err = parseDuration(first(c.flag("request-timeout"),
+		rc.get("connection", "request_timeout"), c.defaultOf("request-timeout")))
+	if err != nil {
+		return cluster.Config{}, err
+	}
+	if cfg.TLS, err = c.tlsConfig(rc, cfg.Hosts[0]); err != nil {
+		return cluster.Config{}, err
+	}
+	user, pass, err := c.login(rc, stderr)
+	if err != nil {
+		return cluster.Config{}, err
+	}
+	cfg.Username, cfg.Password = user, pass
+	if user != "" && pass == "" {
+		if cfg.Password, err = promptPassword(user, stdin, stderr); err != nil {
+			return cluster.Config{}, err
+		}
+	}
+	return cfg, nil
 }
 
-// endpoint reads the positional [host [port]], defaulting as cqlsh does to CQLSH_HOST/CQLSH_PORT
-// and then 127.0.0.1:9042.
-func endpoint(args []string) (string, int, error) {
-	host, port := os.Getenv("CQLSH_HOST"), os.Getenv("CQLSH_PORT")
-	if host == "" {
-		host = "127.0.0.1"
+// login resolves the user name (-u, the credentials file, cqlshrc [authentication]) and the
+// password (-p, the credentials file, cqlshrc). A stored password is used only with the user name
+// stored beside it, if any: it is never sent on behalf of another user.
+func (c *connFlags) login(rc *iniFile, stderr io.Writer) (user, pass string, err error) {
+	credPath := first(c.flag("credentials"), rc.get("authentication", "credentials"), defaultCredentials())
+	creds, err := loadCredentials(credPath, credPath.from != "default", stderr)
+	if err != nil {
+		return "", "", err
 	}
-	if port == "" {
-		port = "9042"
+	stored := []struct{ user, pass setting }{
+		{creds.credential("username"), creds.credential("password")},
+		{rc.get("authentication", "username"), rc.get("authentication", "password")},
 	}
+	user = first(c.flag("username"), stored[0].user, stored[1].user).value
+	if pass = c.flag("password").value; pass != "" || user == "" {
+		return user, pass, nil
+	}
+	for _, s := range stored {
+		if s.pass.value != "" && (s.user.value == "" || s.user.value == user) {
+			return user, s.pass.value, nil
+		}
+	}
+	return user, "", nil
+}
+
+// defaultCredentials is cqlsh's default credentials file, ~/.cassandra/credentials.
+func defaultCredentials() setting {
+	return fallback(filepath.Join("~", ".cassandra", "credentials"))
+}
+
+// tlsConfig resolves the TLS settings; nil means a plain connection. Any other --ssl-* flag
+// implies --ssl. The CA file for host may also come from cqlshrc's [certfiles] section, as in cqlsh.
+func (c *connFlags) tlsConfig(rc *iniFile, host string) (*tls.Config, error) {
+	on := c.flag("ssl")
+	if on.value == "" {
+		for _, name := range []string{"ssl-ca", "ssl-cert", "ssl-key", "ssl-no-validate"} {
+			if f := c.flag(name); f.value != "" && f.value != "false" {
+				on = setting{"true", f.from}
+			}
+		}
+	}
+	enabled, err := parseBool(first(on, rc.get("connection", "ssl"), fallback("false")))
+	if err != nil || !enabled {
+		return nil, err
+	}
+	validate := first(env("SSL_VALIDATE"), rc.get("ssl", "validate"), fallback("true"))
+	if f := c.flag("ssl-no-validate"); f.value != "" {
+		validate = setting{strconv.FormatBool(f.value != "true"), f.from}
+	}
+	s := tlsSettings{
+		ca:   first(c.flag("ssl-ca"), env("SSL_CERTFILE"), rc.get("certfiles", host), rc.get("ssl", "certfile")),
+		cert: first(c.flag("ssl-cert"), rc.get("ssl", "usercert")),
+		key:  first(c.flag("ssl-key"), rc.get("ssl", "userkey")),
+	}
+	if s.validate, err = parseBool(validate); err != nil {
+		return nil, err
+	}
+	return s.config()
+}
+
+// resolveEndpoint reads the positional [host [port]], defaulting as cqlsh does to CQLSH_HOST and
+// CQLSH_PORT, then to cqlshrc's [connection] hostname and port, then to 127.0.0.1:9042.
+func resolveEndpoint(args []string, rc *iniFile) (string, int, error) {
+	var argHost, argPort setting
 	switch len(args) {
 	case 2:
-		port = args[1]
+		argPort = setting{args[1], "the port argument"}
 		fallthrough
 	case 1:
-		host = args[0]
+		argHost = setting{args[0], "the host argument"}
 	case 0:
 	default:
 		return "", 0, fmt.Errorf("too many arguments %q: expected [host [port]]", args)
 	}
-	p, err := strconv.Atoi(port)
+	host := first(argHost, env("CQLSH_HOST"), rc.get("connection", "hostname"), fallback("127.0.0.1"))
+	port := first(argPort, env("CQLSH_PORT"), rc.get("connection", "port"), fallback("9042"))
+	p, err := strconv.Atoi(port.value)
 	if err != nil || p < 1 || p > 65535 {
-		return "", 0, fmt.Errorf("port %q is not a port number", port)
+		return "", 0, fmt.Errorf("port %q (%s) is not a port number", port.value, port.from)
 	}
-	return host, p, nil
+	return host.value, p, nil
+}
+
+// endpoint is resolveEndpoint without a cqlshrc file.
+func endpoint(args []string) (string, int, error) { return resolveEndpoint(args, nil) }
+
+// parseDuration reads a timeout: a number of seconds, as cqlshrc writes them, or a Go duration.
+func parseDuration(s setting) (time.Duration, error) {
+	if n, err := strconv.ParseFloat(s.value, 64); err == nil && n > 0 {
+		return time.Duration(n * float64(time.Second)), nil
+	}
+	if d, err := time.ParseDuration(s.value); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("%s = %q: want a positive number of seconds (10) or a duration (10s)", s.from, s.value)
 }

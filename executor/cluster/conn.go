@@ -142,10 +142,25 @@ func connectError(cfg Config, err error) error {
 			ErrConnect, where, msg)
 	case cfg.TLS != nil && strings.Contains(msg, "does not look like a TLS handshake"):
 		return fmt.Errorf("%w to %s: the node does not speak TLS on this port: drop --ssl (and cqlshrc [connection] ssl)", ErrConnect, where)
-	case cfg.TLS == nil && (strings.Contains(msg, "connection reset") || strings.Contains(msg, "EOF")):
+	case cfg.TLS == nil && hungUp(msg):
 		return fmt.Errorf("%w to %s: %s (if the node only accepts TLS, add --ssl)", ErrConnect, where, msg)
+	case cfg.TLS != nil && len(cfg.TLS.Certificates) == 0 && hungUp(msg):
+		// With TLS 1.3 the node's refusal of a missing client certificate may reach the driver
+		// only as a closed connection.
+		return fmt.Errorf("%w to %s: %s (if the node requires a client certificate, give --ssl-cert and --ssl-key)",
+			ErrConnect, where, msg)
 	}
 	return fmt.Errorf("%w to %s: %s", ErrConnect, where, msg)
+}
+
+// hungUp tells the driver's wordings for a node that closed the connection without a reply.
+func hungUp(msg string) bool {
+	for _, s := range []string{"connection reset", "EOF", "broken pipe", "no response to connection startup"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // String describes the configuration without its password, so that printing a Config (%v, %+v,

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cqlscan/cqlscan/internal/testcluster"
+)
+
+// TestSecureCluster runs the CLI against a node that demands a password and TLS with a client
+// certificate (see testcluster.StartSecure): the right settings, from flags or from cqlshrc (with
+// its default keyspace) and a credentials file, count; a wrong password, a missing user, an untrusted CA and a missing client
+// certificate each fail with exit 1 and a message that says what is wrong, never the password.
+func TestSecureCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Cassandra node")
+	}
+	sec := testcluster.StartSecure(t)
+	home := isolate(t)
+	const count = "SELECT COUNT(*) FROM system_schema.keyspaces"
+	tlsFlags := []string{"--ssl-ca", sec.CA, "--ssl-cert", sec.ClientCert, "--ssl-key", sec.ClientKey}
+	otherCA := testcluster.WriteFile(t, home, "other-ca.pem", testcluster.NewCA(t, "unrelated CA").PEM)
+	creds := writeConf(t, home, "creds", "[PlainTextAuthProvider]\nusername = cassandra\npassword = cassandra\n", 0o600)
+	rc := writeConf(t, home, "cqlshrc", fmt.Sprintf(
+		"[authentication]\ncredentials = %s\nkeyspace = system_schema\n[connection]\nhostname = %s\nssl = true\n[ssl]\ncertfile = %s\nusercert = %s\nuserkey = %s\n",
+		creds, sec.Host, sec.CA, sec.ClientCert, sec.ClientKey), 0o600)
+
+	successes := []struct {
+		name, query string
+		args        []string
+	}{
+		{"right password and CA", count, append([]string{sec.Host, "-u", "cassandra", "-p", "cassandra"}, tlsFlags...)},
+		{"cqlshrc and credentials file; cqlshrc's keyspace", "SELECT COUNT(*) FROM keyspaces", []string{"--cqlshrc", rc}},
+		{"--ssl-no-validate with an unrelated CA", count, []string{"--cqlshrc", rc, "--ssl-ca", otherCA, "--ssl-no-validate"}},
+	}
+	for _, s := range successes {
+		t.Run(s.name, func(t *testing.T) {
+			code, out, errOut := cli(t, append(s.args, "--format", "csv", "-e", s.query)...)
+			if code != exitOK || errOut != "" {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if n := csvCount(t, out); n < 5 {
+				t.Errorf("%d keyspaces in system_schema, want the system ones at least", n)
+			}
+		})
+	}
+
+	const wrongPassword = "not-the-Password-42"
+	failures := []struct {
+		name string
+		args []string
+		want []string // substrings of stderr
+	}{
+		{"wrong password", append([]string{sec.Host, "-u", "cassandra", "-p", wrongPassword}, tlsFlags...),
+			[]string{`authentication failed for user "cassandra"`}},
+		{"no user", append([]string{sec.Host}, tlsFlags...),
+			[]string{"requires a user name and password", "-u"}},
+		{"untrusted CA", []string{sec.Host, "-u", "cassandra", "-p", wrongPassword, "--ssl-ca", otherCA,
+			"--ssl-cert", sec.ClientCert, "--ssl-key", sec.ClientKey},
+			[]string{"the server's certificate is not trusted", "--ssl-ca"}},
+		{"no client certificate", []string{sec.Host, "-u", "cassandra", "-p", wrongPassword, "--ssl-ca", sec.CA},
+			[]string{"client certificate", "--ssl-cert"}},
+		{"no TLS", []string{sec.Host, "-u", "cassandra", "-p", wrongPassword, "--connect-timeout", "3s"},
+			[]string{"cannot connect", "--ssl"}},
+	}
+	for _, f := range failures {
+		t.Run(f.name, func(t *testing.T) {
+			code, _, errOut := cli(t, append(f.args, "-e", count)...)
+			if code != exitConnect {
+				t.Errorf("exit %d, want %d; stderr %q", code, exitConnect, errOut)
+			}
+			if lines := strings.Count(strings.TrimSpace(errOut), "\n") + 1; lines != 1 {
+				t.Errorf("stderr has %d lines, want one: %q", lines, errOut)
+			}
+			for _, w := range f.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q does not say %q", errOut, w)
+				}
+			}
+			if strings.Contains(errOut, wrongPassword) {
+				t.Errorf("stderr shows the password: %q", errOut)
+			}
+		})
+	}
+}
