@@ -304,7 +304,7 @@ func (s *Session) describe(ctx context.Context, arg string) error {
 	default:
 		return s.print(&render.Result{Columns: cols, Rows: rows})
 	}
-	_, err = fmt.Fprintln(s.out(), trimLines(b.String()))
+	_, err = fmt.Fprintln(s.out(), render.TrimLines(b.String()))
 	return err
 }
 
@@ -314,15 +314,6 @@ func columnNames(cols []planner.OutputColumn) []string {
 		out[i] = c.Name
 	}
 	return out
-}
-
-// trimLines removes spaces at the ends of lines.
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
 }
 
 func (s *Session) show(ctx context.Context, arg string) error {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	"github.com/cqlscan/cqlscan/executor"
 )
 
 // schemaCache holds the keyspaces, tables and columns completion offers. It is filled and refreshed
@@ -36,12 +38,8 @@ func (c *schemaCache) refresh(cl Cluster) {
 			for _, r := range kss {
 				next[r[0].(string)] = map[string][]string{}
 			}
-			var cols [][]any
-			_, rows, cerr := cl.Exec(ctx, "SELECT keyspace_name, table_name, column_name, kind, position FROM system_schema.columns", "")
-			err = cerr
-			for _, r := range rows {
-				cols = append(cols, r)
-			}
+			var cols []executor.Row
+			_, cols, err = cl.Exec(ctx, "SELECT keyspace_name, table_name, column_name, kind, position FROM system_schema.columns", "")
 			sort.SliceStable(cols, func(i, j int) bool { return columnRank(cols[i]) < columnRank(cols[j]) })
 			for _, r := range cols {
 				ks, t, col := r[0].(string), r[1].(string), r[2].(string)

@@ -23,10 +23,7 @@ type ptyShell struct {
 func startTerminal(t *testing.T, command string) *ptyShell {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is needed for the terminal tests: apt-get install tmux")
-		}
-		t.Skip("tmux is not installed")
+		testcluster.Missing(t, "tmux is needed for the terminal tests: apt-get install tmux")
 	}
 	term := &ptyShell{t: t, session: fmt.Sprintf("cqlscan-test-%d", os.Getpid())}
 	out, err := exec.Command("tmux", "new-session", "-d", "-s", term.session, "-x", "150", "-y", "50", command).CombinedOutput()

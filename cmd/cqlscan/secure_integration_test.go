@@ -13,9 +13,6 @@ import (
 // its default keyspace) and a credentials file, count; a wrong password, a missing user, an untrusted CA and a missing client
 // certificate each fail with exit 1 and a message that says what is wrong, never the password.
 func TestSecureCluster(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a Cassandra node")
-	}
 	sec := testcluster.StartSecure(t)
 	home := isolate(t)
 	const count = "SELECT COUNT(*) FROM system_schema.keyspaces"

@@ -35,7 +35,7 @@ func StartSecure(t *testing.T) *Secure {
 	t.Helper()
 	script := os.Getenv("CQLSCAN_DEVCLUSTER")
 	if script == "" {
-		missing(t, "CQLSCAN_DEVCLUSTER is not set: run the security tests with `make test`, or set it to the path of scripts/devcluster")
+		Missing(t, "CQLSCAN_DEVCLUSTER is not set: run the security tests with `make test`, or set it to the path of scripts/devcluster")
 	}
 	dir := t.TempDir() // removed after the cluster: cleanups run last-registered first
 	ca := NewCA(t, "cqlscan test CA")

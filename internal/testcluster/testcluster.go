@@ -32,7 +32,7 @@ func Hosts(t testing.TB, which string) []string {
 	t.Helper()
 	v := os.Getenv("CQLSCAN_TEST_" + which)
 	if v == "" {
-		missing(t, "CQLSCAN_TEST_"+which+" is not set: run the integration tests with `make test`, which starts the clusters")
+		Missing(t, "CQLSCAN_TEST_"+which+" is not set: run the integration tests with `make test`, which starts the clusters")
 	}
 	return strings.Split(v, ",")
 }
@@ -64,7 +64,7 @@ func Devcluster(t testing.TB, args ...string) string {
 	t.Helper()
 	script, name := os.Getenv("CQLSCAN_DEVCLUSTER"), os.Getenv("CQLSCAN_TEST_THREE_NAME")
 	if script == "" || name == "" {
-		missing(t, "CQLSCAN_DEVCLUSTER and CQLSCAN_TEST_THREE_NAME are not set: run the resilience tests with `make test`")
+		Missing(t, "CQLSCAN_DEVCLUSTER and CQLSCAN_TEST_THREE_NAME are not set: run the resilience tests with `make test`")
 	}
 	out, err := osexec.Command(script, append([]string{"--name", name}, args...)...).CombinedOutput()
 	if err != nil {
@@ -73,8 +73,8 @@ func Devcluster(t testing.TB, args ...string) string {
 	return string(out)
 }
 
-// missing ends a test whose cluster is not configured: a failure under CI (CI=true), a skip elsewhere.
-func missing(t testing.TB, msg string) {
+// Missing ends a test whose cluster or tool is not there: a failure under CI (CI=true), a skip elsewhere.
+func Missing(t testing.TB, msg string) {
 	t.Helper()
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)

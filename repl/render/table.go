@@ -82,7 +82,7 @@ func writeTable(w io.Writer, r *Result, o Options) error {
 	if !o.NoFooter {
 		buf.WriteString(Footer(len(r.Rows)))
 	}
-	_, err := io.WriteString(w, trimLines(buf.String()))
+	_, err := io.WriteString(w, TrimLines(buf.String()))
 	return err
 }
 
@@ -109,12 +109,12 @@ func writeExpanded(w io.Writer, r *Result, o Options) error {
 	if !o.NoFooter {
 		buf.WriteString(Footer(len(r.Rows)))
 	}
-	_, err := io.WriteString(w, trimLines(buf.String()))
+	_, err := io.WriteString(w, TrimLines(buf.String()))
 	return err
 }
 
-// trimLines removes the spaces that padding leaves at the ends of lines.
-func trimLines(s string) string {
+// TrimLines removes the spaces that padding leaves at the ends of lines.
+func TrimLines(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
