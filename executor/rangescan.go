@@ -68,7 +68,11 @@ const fallbackDepth = 3
 
 // pool returns the iterator that runs the reads.
 func (it *scanIter) pool() Iter {
-	it.ex.opt.Stats.addPlanned(len(it.reads))
+	ranges := make([]ring.Range, len(it.reads))
+	for i, rd := range it.reads {
+		ranges[i] = rd.rng
+	}
+	it.ex.opt.Stats.addPlanned(ranges)
 	p := &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead,
 		keepGoing: it.aggregate && it.ex.opt.KeepGoing}
 	if len(it.done) > 0 {
@@ -294,7 +298,7 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 
 // finished records a completed read in the stats and, for range aggregates, the journal.
 func (it *scanIter) finished(rd read, host string, rows int64, kept []Row, d time.Duration) {
-	it.ex.opt.Stats.readDone(ReadTiming{What: rd.String(), Host: host, Duration: d, Rows: rows})
+	it.ex.opt.Stats.readDone(ReadTiming{What: rd.String(), Range: rd.rng, Host: host, Duration: d, Rows: rows})
 	if it.aggregate && it.ex.opt.Journal != nil {
 		it.ex.opt.Journal.RangeDone(rd.rng, kept)
 	}

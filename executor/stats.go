@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cqlscan/cqlscan/planner/ring"
 )
 
 // Stats collects what a run did, for --verbose, --stats, EXPLAIN ANALYZE and progress displays. A
@@ -25,6 +27,7 @@ type Stats struct {
 	// fallbacks counts aggregate ranges read as rows after timing out even when narrow.
 	fallbacks int
 	slowest   []ReadTiming // the slowest completed reads, slowest first
+	est       estimate
 }
 
 // HostStats is one host's share of a run.
@@ -47,7 +50,8 @@ func (h HostStats) Latency(q float64) time.Duration {
 
 // ReadTiming is how long one completed read took, from its first request to its last page.
 type ReadTiming struct {
-	What     string // the token range or partition
+	What     string     // the token range or partition
+	Range    ring.Range // the token range; zero for a partition
 	Host     string
 	Duration time.Duration
 	Rows     int64
@@ -81,9 +85,15 @@ func (s *Stats) page(host string, rows int64, d time.Duration) {
 	h.latency = append(h.latency, d)
 }
 
-func (s *Stats) addPlanned(n int) {
-	if s != nil {
-		s.RangesTotal.Add(int64(n))
+func (s *Stats) addPlanned(ranges []ring.Range) {
+	if s == nil {
+		return
+	}
+	s.RangesTotal.Add(int64(len(ranges)))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range ranges {
+		s.weighPlanned(r)
 	}
 }
 
@@ -124,6 +134,7 @@ func (s *Stats) readDone(t ReadTiming) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.host(t.Host).Ranges++
+	s.weighEnded(t.Range)
 	i := sort.Search(len(s.slowest), func(i int) bool { return s.slowest[i].Duration < t.Duration })
 	if i < keepSlowest {
 		s.slowest = slices.Insert(s.slowest, i, t)

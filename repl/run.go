@@ -87,7 +87,8 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 	began := time.Now()
 	stopProgress := func() {}
 	if s.Progress && !analyze {
-		stopProgress = showProgress(s.Err, stats)
+		stopEstimates, stopLine := fetchEstimates(ctx, s.Cluster, plan, stats), showProgress(s.Err, stats)
+		stopProgress = func() { stopLine(); stopEstimates() }
 	}
 	rows, err := executor.Drain(ctx, it)
 	stopProgress()

@@ -30,6 +30,9 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
+// The progress line weighs ranges by the cluster's size estimates.
+var _ repl.Estimator = (*cluster.Conn)(nil)
+
 // Exit statuses, as cqlsh uses them.
 const (
 	exitOK        = 0

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,11 @@ func TestShellInTerminal(t *testing.T) {
 	if _, err := testcluster.Datasets[0].Load(context.Background(), s, "shell"); err != nil {
 		t.Fatal(err)
 	}
+	// With the data flushed and the size estimates refreshed, progress counts the share of the data.
+	for i := range hosts {
+		testcluster.Devcluster(t, "nodetool", strconv.Itoa(i+1), "flush", "shell")
+		testcluster.Devcluster(t, "nodetool", strconv.Itoa(i+1), "refreshsizeestimates")
+	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "cqlscan")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -129,7 +135,7 @@ func TestShellInTerminal(t *testing.T) {
 	}
 
 	tm.enter("SELECT v, COUNT(*) FROM single_pk GROUP BY v;")
-	time.Sleep(2 * time.Second)
+	tm.waitFor("of the data)", 1, 10*time.Second) // the progress line, after half a second
 	began := time.Now()
 	tm.key("C-c")
 	screen = tm.waitFor("error: interrupted", 1, 15*time.Second)
