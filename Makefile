@@ -7,7 +7,7 @@ DEVCLUSTER = scripts/devcluster
 DEMO_ROWS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: build demo test test-clusters down vet
+.PHONY: build demo test test-clusters down vet bench
 
 build:
 	$(GO) build -o bin/cqlscan ./cmd/cqlscan
@@ -31,7 +31,7 @@ vet:
 # internal/resilience stops nodes and slows the cluster down: it runs after the other packages.
 test: vet test-clusters
 	CQLSCAN_TEST_ONE="$$($(DEVCLUSTER) --name test1 hosts)" \
-	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" \
+	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" CQLSCAN_TEST_THREE_NAME=test3 \
 	CQLSCAN_DEVCLUSTER="$(CURDIR)/scripts/devcluster" \
 	$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v /internal/resilience)
 	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" CQLSCAN_TEST_THREE_NAME=test3 \
@@ -44,3 +44,9 @@ down:
 	$(DEVCLUSTER) --name test1 down
 	$(DEVCLUSTER) --name test3 down
 	$(DEVCLUSTER) --name secure down
+	$(DEVCLUSTER) --name bench down
+
+# The benchmark against cqlsh and dsbulk on a cluster of its own (see bench/run); writes
+# bench/RESULTS.md and bench/scaling.png. Not part of `make test`.
+bench:
+	bench/run
