@@ -36,7 +36,7 @@ func TestTokenRestriction(t *testing.T) {
 	}
 	for _, c := range cases {
 		conds, args := tokenConds(table, p, c.r)
-		got := statement("", conds, nil, 0)
+		got := statement("", conds, nil, 0, 0)
 		if got != c.want || fmt.Sprint(args) != fmt.Sprint(c.args) {
 			t.Errorf("token conditions of %v = %q %v, want %q %v", c.r, got, args, c.want, c.args)
 		}
@@ -45,12 +45,12 @@ func TestTokenRestriction(t *testing.T) {
 		t.Errorf("tableRef = %s", got)
 	}
 	stmt, args := rangeStatement(`SELECT a FROM ks."T"`, table, p, ring.Range{Start: big.NewInt(1), End: p.Max},
-		[]string{"c > 3", "c < 9"}, 2)
-	want := `SELECT a FROM ks."T" WHERE token(a, b) > ? AND c > 3 AND c < 9 PER PARTITION LIMIT 2 ALLOW FILTERING`
+		[]string{"c > 3", "c < 9"}, 2, 10)
+	want := `SELECT a FROM ks."T" WHERE token(a, b) > ? AND c > 3 AND c < 9 PER PARTITION LIMIT 2 LIMIT 10 ALLOW FILTERING`
 	if stmt != want || fmt.Sprint(args) != "[1]" {
 		t.Errorf("rangeStatement = %q %v, want %q [1]", stmt, args, want)
 	}
-	if stmt, _ := rangeStatement("SELECT a FROM t", table, p, ring.Range{Start: p.Min, End: p.Max}, []string{"c = 1"}, 0); stmt != "SELECT a FROM t WHERE c = 1 ALLOW FILTERING" {
+	if stmt, _ := rangeStatement("SELECT a FROM t", table, p, ring.Range{Start: p.Min, End: p.Max}, []string{"c = 1"}, 0, 0); stmt != "SELECT a FROM t WHERE c = 1 ALLOW FILTERING" {
 		t.Errorf("whole-ring statement with a restriction = %q", stmt)
 	}
 }

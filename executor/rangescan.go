@@ -83,10 +83,10 @@ func (it *scanIter) pool() Iter {
 
 // newRangeReads plans one read per sub-range.
 func newRangeReads(sels []planner.ScanColumn, t *schema.Table, p *ring.Partitioner, ranges []ring.Range,
-	restrictions []string, ppl int64, ex *Executor) *scanIter {
+	restrictions []string, ppl, limit int64, ex *Executor) *scanIter {
 	from := "SELECT " + selectorList(sels) + " FROM " + tableRef(t)
 	it := &scanIter{sels: sels, ex: ex, part: p}
-	it.build = func(r ring.Range) (string, []any) { return rangeStatement(from, t, p, r, restrictions, ppl) }
+	it.build = func(r ring.Range) (string, []any) { return rangeStatement(from, t, p, r, restrictions, ppl, limit) }
 	for _, r := range ranges {
 		stmt, args := it.build(r)
 		it.reads = append(it.reads, read{rng: r, stmt: stmt, args: args, replicas: r.Replicas})
@@ -96,7 +96,7 @@ func newRangeReads(sels []planner.ScanColumn, t *schema.Table, p *ring.Partition
 
 // newRangeScanIter reads the rows of every sub-range.
 func newRangeScanIter(n *planner.RangeScan, ex *Executor) *scanIter {
-	return newRangeReads(n.Selectors, n.Table, n.Partitioner, n.Ranges, n.Restrictions, n.PerPartitionLimit, ex)
+	return newRangeReads(n.Selectors, n.Table, n.Partitioner, n.Ranges, n.Restrictions, n.PerPartitionLimit, n.Limit, ex)
 }
 
 // newRangeAggregateIter reads each sub-range's partial aggregates, one row per sub-range, for the
@@ -125,7 +125,7 @@ func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) (*scanIter, 
 			return nil, err
 		}
 	}
-	it := newRangeReads(sels, n.Table, n.Partitioner, ranges, n.Restrictions, 0, ex)
+	it := newRangeReads(sels, n.Table, n.Partitioner, ranges, n.Restrictions, 0, 0, ex)
 	it.aggregate, it.done = true, done
 	fb := &rowsFallback{aggs: n.Aggregates}
 	for _, a := range n.Aggregates {
@@ -140,7 +140,7 @@ func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) (*scanIter, 
 	}
 	from := "SELECT " + selectorList(fb.sels) + " FROM " + tableRef(n.Table)
 	fb.build = func(r ring.Range) (string, []any) {
-		return rangeStatement(from, n.Table, n.Partitioner, r, n.Restrictions, 0)
+		return rangeStatement(from, n.Table, n.Partitioner, r, n.Restrictions, 0, 0)
 	}
 	it.rowsFallback = fb
 	if n.Aggregates[0].Func == planner.AggCount {
@@ -162,7 +162,7 @@ func newPartitionReadIter(n *planner.PartitionRead, ex *Executor) *scanIter {
 	it := &scanIter{sels: n.Selectors, ex: ex}
 	for _, k := range n.Keys {
 		where := planner.PartitionWhere(n.Table, k)
-		stmt := statement(from, []string{where}, n.Restrictions, n.PerPartitionLimit)
+		stmt := statement(from, []string{where}, n.Restrictions, n.PerPartitionLimit, 0)
 		it.reads = append(it.reads, read{partition: where, stmt: stmt})
 	}
 	return it

@@ -34,8 +34,9 @@ func tableRef(t *schema.Table) string {
 
 // statement completes a query: SELECT … FROM t, then WHERE with the conditions that choose the data
 // (token bounds, a partition key) and the restrictions Cassandra applies itself, PER PARTITION LIMIT
-// when ppl > 0, and ALLOW FILTERING when anything was restricted, in the order CQL wants them.
-func statement(selectFrom string, conds, restrictions []string, ppl int64) string {
+// when ppl > 0, LIMIT when limit > 0, and ALLOW FILTERING when anything was restricted, in the order
+// CQL wants them.
+func statement(selectFrom string, conds, restrictions []string, ppl, limit int64) string {
 	var b strings.Builder
 	b.WriteString(selectFrom)
 	if all := append(append([]string(nil), conds...), restrictions...); len(all) > 0 {
@@ -44,6 +45,9 @@ func statement(selectFrom string, conds, restrictions []string, ppl int64) strin
 	if ppl > 0 {
 		fmt.Fprintf(&b, " PER PARTITION LIMIT %d", ppl)
 	}
+	if limit > 0 {
+		fmt.Fprintf(&b, " LIMIT %d", limit)
+	}
 	if len(restrictions) > 0 {
 		b.WriteString(" ALLOW FILTERING")
 	}
@@ -51,7 +55,7 @@ func statement(selectFrom string, conds, restrictions []string, ppl int64) strin
 }
 
 // rangeStatement is the query of one token sub-range, with its bind values.
-func rangeStatement(selectFrom string, t *schema.Table, p *ring.Partitioner, r ring.Range, restrictions []string, ppl int64) (string, []any) {
+func rangeStatement(selectFrom string, t *schema.Table, p *ring.Partitioner, r ring.Range, restrictions []string, ppl, limit int64) (string, []any) {
 	conds, args := tokenConds(t, p, r)
-	return statement(selectFrom, conds, restrictions, ppl), args
+	return statement(selectFrom, conds, restrictions, ppl, limit), args
 }

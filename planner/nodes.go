@@ -31,6 +31,9 @@ type RangeScan struct {
 	Hosts       int
 	// PerPartitionLimit, when > 0, is sent to Cassandra: at most this many rows of each partition.
 	PerPartitionLimit int64
+	// Limit, when > 0, is sent to Cassandra with each sub-range's query (and caps its page size): a
+	// LIMIT with nothing but a projection between it and the scan needs no more rows from any range.
+	Limit int64
 	// Restrictions are CQL terms Cassandra applies itself, with ALLOW FILTERING.
 	Restrictions []string
 }
@@ -147,6 +150,9 @@ func (n *RangeScan) Describe() string {
 	}
 	if n.PerPartitionLimit > 0 {
 		ppl += fmt.Sprintf(" PER PARTITION LIMIT %d", n.PerPartitionLimit)
+	}
+	if n.Limit > 0 {
+		ppl += fmt.Sprintf(" LIMIT %d per sub-range", n.Limit)
 	}
 	if len(n.Restrictions) > 0 {
 		ppl += " ALLOW FILTERING"

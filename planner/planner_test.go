@@ -84,6 +84,8 @@ var planQueries = []string{
 	"SELECT count(*) FROM events GROUP BY status",
 	"SELECT * FROM events WHERE tags CONTAINS 'x' AND user_id IN (1, 2) ALLOW FILTERING",
 	"SELECT server, ts FROM events PER PARTITION LIMIT 2",
+	"SELECT server, ts FROM events PER PARTITION LIMIT 2 LIMIT 7",
+	"SELECT DISTINCT server FROM events LIMIT 3",
 	"SELECT server, ts FROM events WHERE status = 'ok' PER PARTITION LIMIT 1 LIMIT 5",
 	"SELECT count(*) FROM events WHERE tags = {'a', 'b'}",
 	"SELECT * FROM events WHERE tags CONTAINS 3",
