@@ -15,4 +15,7 @@ var (
 	ErrNoKeyspace = errors.New("no keyspace specified")
 	// ErrUnsupported: the statement is valid but cqlscan cannot run it (yet).
 	ErrUnsupported = errors.New("not supported")
+	// ErrVirtualKeyspace: the keyspace is virtual (system_views, system_virtual_schema): its tables
+	// live in each node's memory, have no token ring to scan, and are answered by the node asked.
+	ErrVirtualKeyspace = errors.New("virtual keyspace")
 )

@@ -209,3 +209,21 @@ func TestCountErrors(t *testing.T) {
 		})
 	}
 }
+
+// Virtual tables are each node's own state, with no token ring to scan: SELECTs on them, and USE of
+// a virtual keyspace, go to the node as written, as in cqlsh.
+func TestVirtualTables(t *testing.T) {
+	hosts := testcluster.Hosts(t, testcluster.One)
+	code, out, errOut := cli(t, hosts[0], "--format", "csv", "-e",
+		"SELECT name, value FROM system_views.settings WHERE name = 'num_tokens'; USE system_views; SELECT name FROM settings WHERE name = 'partitioner'")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if want := "name,value\r\nnum_tokens,16\r\nname\r\npartitioner\r\n"; out != want {
+		t.Errorf("output %q, want %q", out, want)
+	}
+	code, _, errOut = cli(t, hosts[0], "-e", "EXPLAIN SELECT * FROM system_views.settings")
+	if code != 2 || !strings.Contains(errOut, `virtual keyspace "system_views"`) {
+		t.Errorf("EXPLAIN of a virtual table: exit %d, %q; want exit 2 naming the virtual keyspace", code, errOut)
+	}
+}

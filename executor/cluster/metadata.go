@@ -24,6 +24,9 @@ func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table,
 			ScanContext(ctx, &repl)
 	})
 	if err == gocql.ErrNotFound {
+		if c.virtual(ctx, keyspace) {
+			return nil, fmt.Errorf("%w %q", planner.ErrVirtualKeyspace, keyspace)
+		}
 		return nil, fmt.Errorf("%w %q", planner.ErrUnknownKeyspace, keyspace)
 	}
 	if err != nil {
@@ -193,7 +196,7 @@ func makeHost(p *ring.Partitioner, id, addr, dc, rack string, tokens []string) (
 	return h, nil
 }
 
-// KeyspaceExists reports whether a keyspace exists.
+// KeyspaceExists reports whether a keyspace exists, virtual keyspaces included.
 func (c *Conn) KeyspaceExists(ctx context.Context, name string) (bool, error) {
 	var n string
 	err := retryMeta(ctx, func(int) error {
@@ -201,7 +204,15 @@ func (c *Conn) KeyspaceExists(ctx context.Context, name string) (bool, error) {
 			ScanContext(ctx, &n)
 	})
 	if err == gocql.ErrNotFound {
-		return false, nil
+		return c.virtual(ctx, name), nil
 	}
 	return err == nil, err
+}
+
+// virtual reports whether keyspace is one of the node's virtual keyspaces (Cassandra 4.0 and later
+// list them in system_virtual_schema; before, there are none).
+func (c *Conn) virtual(ctx context.Context, keyspace string) bool {
+	var n string
+	return c.s.Query(`SELECT keyspace_name FROM system_virtual_schema.keyspaces WHERE keyspace_name = ?`, keyspace).
+		ScanContext(ctx, &n) == nil
 }
