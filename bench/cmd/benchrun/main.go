@@ -29,6 +29,7 @@ type options struct {
 	facts      []string // "name=value" lines for the results' header (machine, versions)
 	datasetsMD string   // the dataset table, from bench/run
 	began      time.Time
+	update     bool // replace only the questions run in an existing results file
 }
 
 func main() {
@@ -49,6 +50,7 @@ func main() {
 	pflag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "longest one run may take")
 	pflag.StringArrayVar(&o.facts, "fact", nil, "NAME=VALUE for the results' header (repeatable)")
 	pflag.StringVar(&o.datasetsMD, "datasets", "", "file with the datasets' Markdown table")
+	pflag.BoolVar(&o.update, "update", false, "replace only the sections of the questions run (with --only) in the existing results")
 	pflag.Parse()
 	for _, p := range strings.Split(pids, ",") {
 		if n, err := strconv.Atoi(strings.TrimSpace(p)); err == nil {
@@ -115,7 +117,11 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	if err := writeResults(o, results, sweeps); err != nil {
+	write := func() error { return writeResults(o, results, sweeps) }
+	if o.update {
+		write = func() error { return updateResults(o, results) }
+	}
+	if err := write(); err != nil {
 		return err
 	}
 	for _, r := range results {

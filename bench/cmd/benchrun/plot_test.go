@@ -4,6 +4,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,3 +38,41 @@ func TestWritePlot(t *testing.T) {
 }
 
 func sweeps0() []string { return []string{"--concurrency", "--splits"} }
+
+// --update replaces one question's section and keeps the others and the sweeps as measured.
+func TestUpdateResults(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "RESULTS.md")
+	qa := Question{ID: "a", Title: "question A", CQL: "SELECT a", Tools: []Tool{{Name: "cqlscan"}}}
+	qb := Question{ID: "b", Title: "question B", CQL: "SELECT b", Tools: []Tool{{Name: "cqlscan"}, {Name: "x | y"}}}
+	res := func(q Question, wall time.Duration) *Result {
+		r := &Result{Q: q, Runs: map[string][]Run{}, Answers: map[string]string{}, Expected: "1"}
+		for _, tl := range q.Tools {
+			r.Runs[tl.Name] = []Run{{Wall: wall}}
+			r.Answers[tl.Name] = "1"
+		}
+		return r
+	}
+	o := options{results: path, runs: 3, facts: []string{"cqlscan=abc123"}, began: time.Now()}
+	if err := writeResults(o, []*Result{res(qa, time.Second), res(qb, 2*time.Second)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	if err := updateResults(o, []*Result{res(qa, 5*time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	a, b := string(after), string(before)
+	if !strings.Contains(a, "| cqlscan | 5.00 s |") || strings.Contains(a, "| cqlscan | 1.00 s |") {
+		t.Errorf("question A not replaced:\n%s", a)
+	}
+	if !strings.Contains(a, "_Measured again on ") || !strings.Contains(a, "cqlscan abc123") {
+		t.Errorf("no note on the re-measured section:\n%s", a)
+	}
+	bSection := b[strings.Index(b, "### question B"):]
+	if !strings.HasSuffix(a, bSection) || !strings.Contains(a, `| x \| y |`) {
+		t.Errorf("question B changed:\n%s", a)
+	}
+	if err := updateResults(o, []*Result{res(Question{Title: "missing", Tools: qa.Tools}, time.Second)}); err == nil {
+		t.Error("updating a question the file does not have succeeded")
+	}
+}

@@ -82,35 +82,7 @@ func writeResults(o options, results []*Result, sweeps []*Sweep) error {
 	}
 	b.WriteString("## Questions\n\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "### %s\n\n`%s`\n\n", r.Q.Title, r.Q.CQL)
-		b.WriteString("| tool | wall | client CPU | server CPU | client ÷ server CPU | peak RSS | answer | wall ratio (cqlscan ÷ tool) |\n")
-		b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n")
-		first := median(okRuns(r.Runs[r.Q.Tools[0].Name]))
-		for _, t := range r.Q.Tools {
-			ok := okRuns(r.Runs[t.Name])
-			m := median(ok)
-			answer := "correct"
-			switch {
-			case len(ok) < len(r.Runs[t.Name]):
-				answer = fmt.Sprintf("%d of %d runs failed", len(r.Runs[t.Name])-len(ok), len(r.Runs[t.Name]))
-			case r.Answers[t.Name] != r.Expected:
-				answer = "**wrong**"
-			}
-			if len(ok) == 0 {
-				fmt.Fprintf(&b, "| %s | – | – | – | – | – | %s | – |\n", t.Name, answer)
-				continue
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d MB | %s | %s |\n", t.Name, secs(m.Wall), secs(m.ClientCPU),
-				secs(m.ServerCPU), pct(m.ClientCPU, m.ServerCPU), m.PeakRSS>>20, answer,
-				ratio(first.Wall.Seconds(), m.Wall.Seconds()))
-		}
-		b.WriteString("\n")
-		for _, w := range r.Wrong {
-			fmt.Fprintf(&b, "- failed: %s\n", strings.ReplaceAll(clip(w), "\n", " "))
-		}
-		if len(r.Wrong) > 0 {
-			b.WriteString("\n")
-		}
+		b.WriteString(questionSection(r, ""))
 	}
 	if len(sweeps) > 0 {
 		fmt.Fprintf(&b, "## Settings swept\n\n![time against each setting](%s)\n\n", filepath.Base(o.plot))
@@ -132,4 +104,77 @@ func pct(a, b time.Duration) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f%%", 100*a.Seconds()/b.Seconds())
+}
+
+// questionSection is one question's part of the results: its title, its CQL, a note (for a
+// re-measured question) and a row per tool, then the failures.
+func questionSection(r *Result, note string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s\n\n`%s`\n\n", r.Q.Title, r.Q.CQL)
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	b.WriteString("| tool | wall | client CPU | server CPU | client ÷ server CPU | peak RSS | answer | wall ratio (cqlscan ÷ tool) |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n")
+	first := median(okRuns(r.Runs[r.Q.Tools[0].Name]))
+	for _, t := range r.Q.Tools {
+		ok := okRuns(r.Runs[t.Name])
+		m := median(ok)
+		answer := "correct"
+		switch {
+		case len(ok) < len(r.Runs[t.Name]):
+			answer = fmt.Sprintf("%d of %d runs failed", len(r.Runs[t.Name])-len(ok), len(r.Runs[t.Name]))
+		case r.Answers[t.Name] != r.Expected:
+			answer = "**wrong**"
+		}
+		name := strings.ReplaceAll(t.Name, "|", `\|`) // a pipeline's bar would end the cell
+		if len(ok) == 0 {
+			fmt.Fprintf(&b, "| %s | – | – | – | – | – | %s | – |\n", name, answer)
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d MB | %s | %s |\n", name, secs(m.Wall), secs(m.ClientCPU),
+			secs(m.ServerCPU), pct(m.ClientCPU, m.ServerCPU), m.PeakRSS>>20, answer,
+			ratio(first.Wall.Seconds(), m.Wall.Seconds()))
+	}
+	b.WriteString("\n")
+	for _, w := range r.Wrong {
+		fmt.Fprintf(&b, "- failed: %s\n", strings.ReplaceAll(clip(w), "\n", " "))
+	}
+	if len(r.Wrong) > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// updateResults replaces the sections of the questions in results within an existing results file,
+// leaving the rest as it was measured, and notes when and with what they were measured again.
+func updateResults(o options, results []*Result) error {
+	old, err := os.ReadFile(o.results)
+	if err != nil {
+		return err
+	}
+	text := string(old)
+	what := "this version of cqlscan"
+	for _, f := range o.facts {
+		if name, value, _ := strings.Cut(f, "="); name == "cqlscan" {
+			what = "cqlscan " + value
+		}
+	}
+	for _, r := range results {
+		head := "### " + r.Q.Title + "\n"
+		i := strings.Index(text, head)
+		if i < 0 {
+			return fmt.Errorf("%s has no section %q to update", o.results, r.Q.Title)
+		}
+		j := len(text)
+		for _, next := range []string{"\n### ", "\n## "} {
+			if k := strings.Index(text[i+len(head):], next); k >= 0 && i+len(head)+k+1 < j {
+				j = i + len(head) + k + 1
+			}
+		}
+		note := fmt.Sprintf("_Measured again on %s with %s (%d runs per tool), after the rest of this file._",
+			time.Now().UTC().Format("2006-01-02 15:04 MST"), what, o.runs)
+		text = text[:i] + questionSection(r, note) + text[j:]
+	}
+	return os.WriteFile(o.results, []byte(text), 0o644)
 }
