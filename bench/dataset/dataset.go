@@ -42,7 +42,7 @@ const Standard1Groups = 1000
 // fetch; this generator stands in for it.
 func Standard1(keyspace string, rows int) Dataset {
 	return Dataset{
-		Name:     fmt.Sprintf("standard1-%s", short(rows)),
+		Name:     "standard1-" + Short(rows),
 		Keyspace: keyspace, Table: "standard1", Rows: rows,
 		Schema: `CREATE TABLE IF NOT EXISTS %s.standard1 (key blob PRIMARY KEY,
 			"C0" blob, "C1" blob, "C2" blob, "C3" blob, "C4" blob)`,
@@ -88,7 +88,7 @@ func Standard1Group(i int) []byte {
 //   - ts: one row a second from 2026-01-01.
 func Sales(keyspace string, rows int) Dataset {
 	return Dataset{
-		Name:     fmt.Sprintf("sales-%s", short(rows)),
+		Name:     "sales-" + Short(rows),
 		Keyspace: keyspace, Table: "sales", Rows: rows,
 		Schema: `CREATE TABLE IF NOT EXISTS %s.sales (store int, seq int, category text, region text,
 			amount double, qty int, note text, ts timestamp, PRIMARY KEY ((store), seq))`,
@@ -156,7 +156,8 @@ func zipf(r *rand.Rand, n int) int {
 	return min(max(k, 0), n-1)
 }
 
-func short(n int) string {
+// Short writes a row count the way dataset names do: 10m, 250k, 1234.
+func Short(n int) string {
 	switch {
 	case n%1_000_000 == 0:
 		return fmt.Sprintf("%dm", n/1_000_000)

@@ -138,12 +138,5 @@ func dsbulkTool(name, query, then string, parse func(string) (string, error)) To
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-func short(n int) string {
-	switch {
-	case n%1_000_000 == 0:
-		return fmt.Sprintf("%dM", n/1_000_000)
-	case n%1000 == 0:
-		return fmt.Sprintf("%dk", n/1000)
-	}
-	return fmt.Sprint(n)
-}
+// short writes a row count for a title: 10M, 250K.
+func short(n int) string { return strings.ToUpper(dataset.Short(n)) }
