@@ -47,18 +47,11 @@ func fetchEstimates(ctx context.Context, c Cluster, plan planner.Node, stats *ex
 // scannedTable returns the table and partitioner of the token-range scan at the bottom of plan, if
 // it has one.
 func scannedTable(n planner.Node) (*schema.Table, *ring.Partitioner) {
-	for n != nil {
-		switch s := n.(type) {
-		case *planner.RangeScan:
-			return s.Table, s.Partitioner
-		case *planner.RangeAggregate:
-			return s.Table, s.Partitioner
-		}
-		kids := n.Children()
-		if len(kids) == 0 {
-			break
-		}
-		n = kids[0]
+	switch s := leaf(n).(type) {
+	case *planner.RangeScan:
+		return s.Table, s.Partitioner
+	case *planner.RangeAggregate:
+		return s.Table, s.Partitioner
 	}
 	return nil, nil
 }

@@ -171,17 +171,17 @@ func (s *Session) incomplete(err error, rec *checkpoint.Recorder, stats *executo
 }
 
 func findRangeAggregate(n planner.Node) *planner.RangeAggregate {
-	for n != nil {
-		if ra, ok := n.(*planner.RangeAggregate); ok {
-			return ra
-		}
-		kids := n.Children()
-		if len(kids) == 0 {
-			return nil
-		}
-		n = kids[0]
+	ra, _ := leaf(n).(*planner.RangeAggregate)
+	return ra
+}
+
+// leaf follows first children down to the node that reads the table: every plan is a chain above
+// one scan or read.
+func leaf(n planner.Node) planner.Node {
+	for n != nil && len(n.Children()) > 0 {
+		n = n.Children()[0]
 	}
-	return nil
+	return n
 }
 
 // printPlan writes the plan tree and every sub-range with its replicas.
