@@ -7,7 +7,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/cqlscan/cqlscan/parser"
+	"github.com/cqlscan/cqlscan/internal/plantest"
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/schema"
@@ -25,48 +25,10 @@ var benchEvents = &schema.Table{Keyspace: "bam", Name: "events",
 		{Name: "tags", Type: "list<text>"}, {Name: "counters", Type: "map<text, int>"},
 	}}
 
-// benchCatalog serves benchEvents on a ring of three hosts.
-type benchCatalog struct{ r *ring.Ring }
-
-func (c benchCatalog) Table(_ context.Context, ks, name string) (*schema.Table, error) {
-	if ks != benchEvents.Keyspace || name != benchEvents.Name {
-		return nil, fmt.Errorf("%w %s.%s", planner.ErrUnknownTable, ks, name)
-	}
-	return benchEvents, nil
-}
-
-func (c benchCatalog) Ring(context.Context) (*ring.Ring, error) { return c.r, nil }
-
 // benchPlan plans a SELECT on bam.events as the shell would.
 func benchPlan(tb testing.TB, q string) planner.Node {
 	tb.Helper()
-	r, err := ring.New(ring.Murmur3, threeHosts())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := parser.Parse(q)
-	if err != nil {
-		tb.Fatalf("%s: %v", q, err)
-	}
-	n, err := planner.Plan(context.Background(), st.(*parser.Select), benchCatalog{r}, planner.Options{Keyspace: "bam"})
-	if err != nil {
-		tb.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
-// findNode returns the first node of type T in the plan tree, depth first.
-func findNode[T planner.Node](n planner.Node) (T, bool) {
-	if t, ok := n.(T); ok {
-		return t, true
-	}
-	for _, c := range n.Children() {
-		if t, ok := findNode[T](c); ok {
-			return t, true
-		}
-	}
-	var zero T
-	return zero, false
+	return plantest.Plan(tb, benchEvents, q)
 }
 
 // rowsIter is an in-memory input: it returns rows, then io.EOF.
@@ -133,7 +95,7 @@ func BenchmarkHashAggregate(b *testing.B) {
 		b.Run(fmt.Sprintf("groups=%d/key=%s", bc.groups, bc.key), func(b *testing.B) {
 			q := fmt.Sprintf("SELECT %s, count(*), sum(bytes), avg(latency) FROM events GROUP BY %s", bc.key, bc.key)
 			plan := benchPlan(b, q)
-			agg, ok := findNode[*planner.HashAggregate](plan)
+			agg, ok := plantest.Find[*planner.HashAggregate](plan)
 			if !ok {
 				b.Fatalf("%s: no HashAggregate in\n%s", q, planner.Format(plan))
 			}

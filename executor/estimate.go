@@ -43,22 +43,16 @@ func (s *Stats) Estimated() (done, total float64) {
 
 // weighPlanned and weighEnded record token ranges planned and read; s.mu is held. A split range
 // changes neither: its halves weigh what it did. Partition reads (no range) weigh nothing.
-func (s *Stats) weighPlanned(r ring.Range) {
-	switch {
-	case r.Start == nil:
-	case s.est.est != nil:
-		s.est.total += s.est.est.Weight(r)
-	default:
-		s.est.planned = append(s.est.planned, r)
-	}
-}
+func (s *Stats) weighPlanned(r ring.Range) { s.est.weigh(r, &s.est.total, &s.est.planned) }
+func (s *Stats) weighEnded(r ring.Range)   { s.est.weigh(r, &s.est.done, &s.est.ended) }
 
-func (s *Stats) weighEnded(r ring.Range) {
+// weigh adds r's weight to sum, or keeps r in pending until the estimates arrive.
+func (e *estimate) weigh(r ring.Range, sum *float64, pending *[]ring.Range) {
 	switch {
 	case r.Start == nil:
-	case s.est.est != nil:
-		s.est.done += s.est.est.Weight(r)
+	case e.est != nil:
+		*sum += e.est.Weight(r)
 	default:
-		s.est.ended = append(s.est.ended, r)
+		*pending = append(*pending, r)
 	}
 }

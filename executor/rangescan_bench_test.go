@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cqlscan/cqlscan/internal/plantest"
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/types"
 )
@@ -111,7 +112,7 @@ func BenchmarkNormalizePage(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			plan := benchPlan(b, bc.query)
-			scan, ok := findNode[*planner.RangeScan](plan)
+			scan, ok := plantest.Find[*planner.RangeScan](plan)
 			if !ok {
 				b.Fatalf("%s: no RangeScan in\n%s", bc.query, planner.Format(plan))
 			}

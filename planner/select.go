@@ -104,7 +104,7 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource) (Node, er
 		node = &Sort{Child: node, Keys: b.keys}
 	case b.limit != nil:
 		node = &Limit{Child: node, N: *b.limit}
-		if rs, ok := source.(*RangeScan); ok && b.where == nil && b.having == nil && !b.isAgg && !b.distinct && *b.limit > 0 {
+		if rs, ok := source.(*RangeScan); ok && b.where == nil && !b.isAgg && !b.distinct && *b.limit > 0 {
 			rs.Limit = *b.limit // every row of a range passes: no range need send more
 		}
 	}

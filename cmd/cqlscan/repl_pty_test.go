@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -101,10 +100,7 @@ func TestShellInTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	// With the data flushed and the size estimates refreshed, progress counts the share of the data.
-	for i := range hosts {
-		testcluster.Devcluster(t, "nodetool", strconv.Itoa(i+1), "flush", "shell")
-		testcluster.Devcluster(t, "nodetool", strconv.Itoa(i+1), "refreshsizeestimates")
-	}
+	testcluster.RefreshSizeEstimates(t, "shell", len(hosts))
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "cqlscan")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

@@ -2,14 +2,13 @@ package cluster
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/big"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/cqlscan/cqlscan/internal/load"
 	"github.com/cqlscan/cqlscan/internal/testcluster"
 	"github.com/cqlscan/cqlscan/planner/ring"
 )
@@ -30,8 +29,8 @@ func TestEstimatesFollowTheData(t *testing.T) {
 		}
 	}
 	const keys = 4000
-	if err := parallel(keys, func(i int) error {
-		return s.Query(`INSERT INTO est_skew.staging (k) VALUES (?)`, i).ExecContext(ctx)
+	if err := load.Run(ctx, s, keys, 32, func(i int) load.Stmt {
+		return load.S(`INSERT INTO est_skew.staging (k) VALUES (?)`, i)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -51,15 +50,12 @@ func TestEstimatesFollowTheData(t *testing.T) {
 	if err := iter.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := parallel(len(keep), func(i int) error {
-		return s.Query(`INSERT INTO est_skew.t (k, v) VALUES (?, ?)`, keep[i], "value "+strconv.Itoa(keep[i])).ExecContext(ctx)
+	if err := load.Run(ctx, s, len(keep), 32, func(i int) load.Stmt {
+		return load.S(`INSERT INTO est_skew.t (k, v) VALUES (?, ?)`, keep[i], "value "+strconv.Itoa(keep[i]))
 	}); err != nil {
 		t.Fatal(err)
 	}
-	for i := range hosts {
-		testcluster.Devcluster(t, "nodetool", strconv.Itoa(i+1), "flush", "est_skew")
-		testcluster.Devcluster(t, "nodetool", strconv.Itoa(i+1), "refreshsizeestimates")
-	}
+	testcluster.RefreshSizeEstimates(t, "est_skew", len(hosts))
 
 	c, err := Connect(Config{Hosts: hosts, Port: 9042, ConnectTimeout: 10 * time.Second, RequestTimeout: 10 * time.Second})
 	if err != nil {
@@ -88,26 +84,4 @@ func TestEstimatesFollowTheData(t *testing.T) {
 	if err != nil || none.Known() {
 		t.Errorf("estimates of a table without data: known %v, err %v; want none and no error", none.Known(), err)
 	}
-}
-
-// parallel runs f(0), …, f(n-1), 32 at a time, and returns the first error.
-func parallel(n int, f func(i int) error) error {
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-		slots = make(chan struct{}, 32)
-	)
-	for i := range n {
-		slots <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			if err := f(i); err != nil {
-				once.Do(func() { first = fmt.Errorf("write %d: %w", i, err) })
-			}
-		}()
-	}
-	wg.Wait()
-	return first
 }

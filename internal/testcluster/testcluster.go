@@ -12,6 +12,7 @@ import (
 	"context"
 	"os"
 	osexec "os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,4 +81,15 @@ func Missing(t testing.TB, msg string) {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
+}
+
+// RefreshSizeEstimates flushes keyspace on each of the three-node cluster's nodes and has each
+// recompute its size estimates (system.table_estimates), which otherwise change every few minutes
+// and count only flushed data.
+func RefreshSizeEstimates(t testing.TB, keyspace string, nodes int) {
+	t.Helper()
+	for i := 1; i <= nodes; i++ {
+		Devcluster(t, "nodetool", strconv.Itoa(i), "flush", keyspace)
+		Devcluster(t, "nodetool", strconv.Itoa(i), "refreshsizeestimates")
+	}
 }

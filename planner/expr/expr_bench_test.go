@@ -1,14 +1,12 @@
 package expr_test
 
 import (
-	"context"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"github.com/cqlscan/cqlscan/parser"
+	"github.com/cqlscan/cqlscan/internal/plantest"
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/expr"
 	"github.com/cqlscan/cqlscan/planner/ring"
@@ -25,42 +23,11 @@ var events = &schema.Table{Keyspace: "bam", Name: "events",
 		{Name: "bytes", Type: "bigint"}, {Name: "latency", Type: "double"}, {Name: "status", Type: "int"},
 	}}
 
-// catalog serves events on a ring of three hosts with four tokens each.
-type catalog struct{ r *ring.Ring }
-
-func (c catalog) Table(_ context.Context, ks, name string) (*schema.Table, error) {
-	if ks != events.Keyspace || name != events.Name {
-		return nil, fmt.Errorf("%w %s.%s", planner.ErrUnknownTable, ks, name)
-	}
-	return events, nil
-}
-
-func (c catalog) Ring(context.Context) (*ring.Ring, error) { return c.r, nil }
-
 // whereFilter plans a SELECT on events and returns its WHERE condition as the planner bound it, and
 // the selectors of the scan under it, which give the condition's row positions.
 func whereFilter(tb testing.TB, q string) (expr.Expr, []planner.ScanColumn) {
 	tb.Helper()
-	var hosts []ring.Host
-	for i := range 3 {
-		h := ring.Host{ID: fmt.Sprintf("h%d", i)}
-		for k := range 4 {
-			h.Tokens = append(h.Tokens, big.NewInt(int64(k*3+i)*1_000_000_000_000_000-5_000_000_000_000_000))
-		}
-		hosts = append(hosts, h)
-	}
-	r, err := ring.New(ring.Murmur3, hosts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := parser.Parse(q)
-	if err != nil {
-		tb.Fatalf("%s: %v", q, err)
-	}
-	plan, err := planner.Plan(context.Background(), st.(*parser.Select), catalog{r}, planner.Options{Keyspace: "bam"})
-	if err != nil {
-		tb.Fatalf("%s: %v", q, err)
-	}
+	plan := plantest.Plan(tb, events, q)
 	for n := plan; ; n = n.Children()[0] {
 		if f, ok := n.(*planner.Filter); ok && f.What == "WHERE" {
 			scan, ok := f.Child.(*planner.RangeScan)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,7 +77,7 @@ type Result struct {
 func run(ctx context.Context, o options) error {
 	var results []*Result
 	for _, q := range questions() {
-		if len(o.only) > 0 && !contains(o.only, q.ID) {
+		if len(o.only) > 0 && !slices.Contains(o.only, q.ID) {
 			continue
 		}
 		res := &Result{Q: q, Runs: map[string][]Run{}, Answers: map[string]string{}, Expected: q.Expected()}
@@ -130,15 +131,6 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func firstLine(s string) string {
