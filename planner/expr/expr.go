@@ -270,11 +270,11 @@ func likeMatch(s, p string) bool {
 	si, pi, star, mark := 0, 0, -1, 0
 	for si < len(sr) {
 		switch {
+		case pi < len(pr) && pr[pi] == '%': // a wildcard, even where the text holds a '%' too
+			star, mark = pi, si
+			pi++
 		case pi < len(pr) && (pr[pi] == '_' || pr[pi] == sr[si]):
 			si++
-			pi++
-		case pi < len(pr) && pr[pi] == '%':
-			star, mark = pi, si
 			pi++
 		case star >= 0:
 			pi = star + 1

@@ -50,7 +50,10 @@ func TestLike(t *testing.T) {
 		s, p string
 		want bool
 	}{{"abc", "ab%", true}, {"abc", "%c", true}, {"abc", "a_c", true}, {"abc", "A%", false},
-		{"", "%", true}, {"abc", "%b%b%", false}, {"abcb", "%b%b", true}, {"héllo", "h_llo", true}} {
+		{"", "%", true}, {"abc", "%b%b%", false}, {"abcb", "%b%b", true}, {"héllo", "h_llo", true},
+		// % and _ in the text are ordinary characters; in the pattern they are wildcards.
+		{"a%c", "a%", true}, {"a%c", "a%c", true}, {"a%%", "a%", true}, {"a_c", "a_", false},
+		{"a_c", "a__", true}, {"%", "%", true}, {"_", "_", true}} {
 		if got := likeMatch(c.s, c.p); got != c.want {
 			t.Errorf("%q LIKE %q = %v", c.s, c.p, got)
 		}
