@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -160,6 +159,9 @@ func (c *Contains) String() string {
 	if c.Key {
 		return paren(c.X) + " CONTAINS KEY " + paren(c.Value)
 	}
+	if r, ok := c.Value.(*ColumnRef); ok && r.Name == "key" {
+		return paren(c.X) + ` CONTAINS "key"` // a bare key here would read as CONTAINS KEY
+	}
 	return paren(c.X) + " CONTAINS " + paren(c.Value)
 }
 
@@ -188,17 +190,6 @@ func (*Binary) expr()    {}
 func (*Between) expr()   {}
 func (*In) expr()        {}
 func (*IsNull) expr()    {}
-
-var plainIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
-// QuoteIdent prints an identifier as CQL needs it: bare when it is lower case and not a keyword,
-// double-quoted otherwise.
-func QuoteIdent(s string) string {
-	if plainIdent.MatchString(s) && !keywords[s] {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
 
 func (t TableName) String() string {
 	if t.Keyspace == "" {
@@ -271,7 +262,7 @@ func (f *FuncCall) String() string {
 	if f.Distinct {
 		d = "DISTINCT "
 	}
-	return QuoteIdent(f.Name) + "(" + d + joinExprs(f.Args) + ")"
+	return quoteFuncName(f.Name) + "(" + d + joinExprs(f.Args) + ")"
 }
 
 func (l *Literal) String() string {

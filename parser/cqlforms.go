@@ -78,7 +78,9 @@ func rewriteCQLForms(toks []Token) ([]Token, error) {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch {
-		case isWord(t, "contains") && len(out) > 0:
+		case isWord(t, "contains") && len(out) > 0 && isColumnToken(out[len(out)-1]):
+			// CONTAINS is an operator only after a column: `SELECT contains FROM t` names a column
+			// called contains, which Cassandra does not reserve.
 			name := fnContains
 			j := i + 1
 			if j < len(toks) && isWord(toks[j], "key") {
@@ -90,9 +92,6 @@ func rewriteCQLForms(toks []Token) ([]Token, error) {
 				return nil, err
 			}
 			col := out[len(out)-1]
-			if col.Kind != Ident && col.Kind != QuotedIdent {
-				return nil, &SyntaxError{Pos: t.Pos, Msg: "CONTAINS needs a column on its left"}
-			}
 			inner, err := rewriteCQLForms(append(append([]Token(nil), toks[j:end]...), Token{Kind: EOF}))
 			if err != nil {
 				return nil, err
@@ -102,7 +101,7 @@ func rewriteCQLForms(toks []Token) ([]Token, error) {
 			out = append(out, inner[:len(inner)-1]...)
 			out = append(out, closeTok(t))
 			i = end - 1
-		case t.Kind == Punct && t.Value == "[" && len(out) > 0 && (out[len(out)-1].Kind == Ident || out[len(out)-1].Kind == QuotedIdent) && !keywords[out[len(out)-1].Value]:
+		case t.Kind == Punct && t.Value == "[" && len(out) > 0 && isColumnToken(out[len(out)-1]):
 			end, err := matching(toks, i)
 			if err != nil {
 				return nil, err
@@ -147,6 +146,12 @@ func rewriteCQLForms(toks []Token) ([]Token, error) {
 		}
 	}
 	return out, nil
+}
+
+// isColumnToken reports whether t can be a column name: a quoted identifier, or an unquoted one
+// that is not a keyword of the SELECT grammar.
+func isColumnToken(t Token) bool {
+	return t.Kind == QuotedIdent || (t.Kind == Ident && !sqlKeywords[t.Value])
 }
 
 // matching returns the index just past the bracket that closes toks[i].

@@ -6,8 +6,8 @@ package parser
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -166,12 +166,15 @@ func (l *lexer) next() (Token, error) {
 		l.advance(36)
 	case isDigit(c) || (c == '.' && isDigit(l.peek(1))):
 		t = l.number()
+	case c == 'P' && isoAltDuration.MatchString(l.src[l.off:]):
+		t = Token{Kind: Duration, Value: l.src[l.off : l.off+20]}
+		l.advance(20)
 	case isIdentStart(l.src[l.off:]):
 		n := identLen(l.src[l.off:])
 		word := l.src[l.off : l.off+n]
 		t = Token{Kind: Ident, Value: strings.ToLower(word)}
 		if isISODuration(word) {
-			t = Token{Kind: Duration, Value: strings.ToUpper(word)}
+			t = Token{Kind: Duration, Value: word}
 		}
 		l.advance(n)
 	default:
@@ -271,19 +274,16 @@ func (l *lexer) punct() Token {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isHex(c byte) bool   { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') }
 
-func isIdentStart(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return r == '_' || unicode.IsLetter(r)
-}
+// isLetter is an ASCII letter: Cassandra's unquoted identifiers are ASCII (IDENT: a letter, then
+// letters, digits and underscores); anything else must be double-quoted.
+func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+func isIdentStart(s string) bool { return len(s) > 0 && isLetter(s[0]) }
 
 func identLen(s string) int {
 	n := 0
-	for n < len(s) {
-		r, size := utf8.DecodeRuneInString(s[n:])
-		if r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			break
-		}
-		n += size
+	for n < len(s) && (isLetter(s[n]) || isDigit(s[n]) || s[n] == '_') {
+		n++
 	}
 	return n
 }
@@ -337,27 +337,13 @@ func durationLen(s string) int {
 	return n
 }
 
-// isISODuration reports whether an identifier-shaped word is an ISO 8601 duration (P1DT2H, PT5M, P2W).
-func isISODuration(w string) bool {
-	if len(w) < 3 || (w[0] != 'P' && w[0] != 'p') {
-		return false
-	}
-	digits, units := 0, 0
-	for i := 1; i < len(w); i++ {
-		c := w[i] | 0x20
-		switch {
-		case isDigit(w[i]):
-			digits++
-		case c == 't':
-		case strings.IndexByte("ymwdhs", c) >= 0:
-			if digits == 0 {
-				return false
-			}
-			units++
-			digits = 0
-		default:
-			return false
-		}
-	}
-	return units > 0 && digits == 0
-}
+// isoDuration is Cassandra's ISO 8601 duration literal (its lexer's DURATION rule): P, then years,
+// months, days in that order, or weeks; optionally T and hours, minutes, seconds. Unlike CQL's
+// keywords these letters are upper case only: P3M is a duration, p3m an identifier.
+var isoDuration = regexp.MustCompile(`^(P(\d+Y(\d+M)?(\d+D)?|\d+M(\d+D)?|\d+D)(T(\d+H(\d+M)?(\d+S)?|\d+M(\d+S)?|\d+S))?|PT(\d+H(\d+M)?(\d+S)?|\d+M(\d+S)?|\d+S)|P\d+W)$`)
+
+// isoAltDuration is the ISO 8601 alternative format Cassandra also reads: P0001-02-03T04:05:06.
+var isoAltDuration = regexp.MustCompile(`^P\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}`)
+
+// isISODuration reports whether an identifier-shaped word is, for Cassandra, a duration literal.
+func isISODuration(w string) bool { return isoDuration.MatchString(w) }

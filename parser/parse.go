@@ -10,17 +10,6 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
-// keywords are the words the rewritten text keeps bare for sqlparser; every other unquoted word is
-// sent back-quoted, so CQL column names that MySQL reserves (key, status, …) parse as identifiers.
-var keywords = map[string]bool{
-	"select": true, "from": true, "where": true, "and": true, "or": true, "not": true, "in": true,
-	"is": true, "null": true, "between": true, "like": true, "group": true, "by": true, "having": true,
-	"order": true, "asc": true, "desc": true, "limit": true, "distinct": true, "as": true,
-	"true": true, "false": true, "join": true, "inner": true, "left": true, "right": true, "cross": true,
-	"outer": true, "natural": true, "on": true, "using": true, "union": true, "exists": true,
-	"case": true, "when": true, "then": true, "else": true, "end": true, "offset": true,
-}
-
 // ErrUnsupported marks a construct cqlscan recognises but does not run.
 var ErrUnsupported = errors.New("not supported")
 
@@ -134,7 +123,7 @@ func rewriteForSQLParser(toks []Token) *rewrite {
 		switch t.Kind {
 		case Ident:
 			switch {
-			case keywords[t.Value]:
+			case sqlKeywords[t.Value]:
 				b.WriteString(t.Value)
 			case t.Value == "nan" || t.Value == "infinity":
 				b.WriteString(placeholder(&Literal{Kind: LitFloat, Text: map[string]string{"nan": "NaN", "infinity": "Infinity"}[t.Value]}))

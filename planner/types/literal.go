@@ -210,10 +210,20 @@ func (d *DurationValue) add(n int64, unit string) {
 	d.Nanos += n * u.Nanos
 }
 
+var isoAlternative = regexp.MustCompile(`^p(\d{4})-(\d{2})-(\d{2})t(\d{2}):(\d{2}):(\d{2})$`)
+
 // ParseDuration reads a CQL duration literal in its unit form (1h30m, 2mo3d) or ISO 8601 form (P1DT2H).
 func ParseDuration(s string) (DurationValue, error) {
 	var d DurationValue
 	u := strings.ToLower(s)
+	if m := isoAlternative.FindStringSubmatch(u); m != nil {
+		// The ISO 8601 alternative format: P0001-02-03T04:05:06.
+		for i, unit := range []string{"y", "mo", "d", "h", "m", "s"} {
+			n, _ := strconv.ParseInt(m[i+1], 10, 64)
+			d.add(n, unit)
+		}
+		return d, nil
+	}
 	if strings.HasPrefix(u, "p") {
 		inTime := false
 		num := ""

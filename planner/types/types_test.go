@@ -133,6 +133,8 @@ func TestFromLiteral(t *testing.T) {
 		{Of(Time), lit(parser.LitString, "08:30:00.5"), 8*time.Hour + 30*time.Minute + 500*time.Millisecond},
 		{Of(Duration), lit(parser.LitDuration, "1h30m"), DurationValue{Nanos: int64(90 * time.Minute)}},
 		{Of(Duration), lit(parser.LitDuration, "P1Y2DT3H"), DurationValue{Months: 12, Days: 2, Nanos: int64(3 * time.Hour)}},
+		{Of(Duration), lit(parser.LitDuration, "P0001-02-03T04:05:06"), DurationValue{Months: 14, Days: 3, Nanos: int64(4*time.Hour + 5*time.Minute + 6*time.Second)}},
+		{Of(Duration), lit(parser.LitDuration, "P2W"), DurationValue{Days: 14}},
 		{Of(Boolean), lit(parser.LitBool, "true"), true},
 	}
 	for _, c := range ok {
