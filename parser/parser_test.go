@@ -190,6 +190,17 @@ func TestSplitStatements(t *testing.T) {
 		{"SELECT \"a;\" /* ; */ FROM t;;", []string{"SELECT \"a;\" /* ; */ FROM t"}, "", true},
 		{"SELECT 'open", nil, "SELECT 'open", false},
 		{"   ", nil, "", true},
+		{"BEGIN UNLOGGED BATCH INSERT INTO t (a) VALUES (';'); INSERT INTO t (a) VALUES (2); APPLY BATCH; SELECT 1 FROM t;",
+			[]string{"BEGIN UNLOGGED BATCH INSERT INTO t (a) VALUES (';'); INSERT INTO t (a) VALUES (2); APPLY BATCH", "SELECT 1 FROM t"}, "", true},
+		{"begin batch using timestamp 5\n  insert into t (a) values (1);\n  delete from t where a = 2;\napply   batch;",
+			[]string{"begin batch using timestamp 5\n  insert into t (a) values (1);\n  delete from t where a = 2;\napply   batch"}, "", true},
+		{"BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 1 APPLY BATCH;",
+			[]string{"BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 1 APPLY BATCH"}, "", true},
+		{"BEGIN BATCH INSERT INTO t (a) VALUES (1); -- apply batch;\n",
+			nil, "BEGIN BATCH INSERT INTO t (a) VALUES (1); -- apply batch;", false},
+		{"BEGIN BATCH INSERT INTO t (a) VALUES (1);", nil, "BEGIN BATCH INSERT INTO t (a) VALUES (1);", false},
+		{"BEGIN LOGGED BATCH INSERT INTO t (a) VALUES (1);APPLY BATCH;", []string{"BEGIN LOGGED BATCH INSERT INTO t (a) VALUES (1);APPLY BATCH"}, "", true},
+		{"BEGIN TRANSACTION; SELECT 1 FROM t;", []string{"BEGIN TRANSACTION", "SELECT 1 FROM t"}, "", true},
 	}
 	for _, c := range cases {
 		stmts, rest, complete := SplitStatements(c.in)

@@ -31,6 +31,10 @@ func TestStatementBuffer(t *testing.T) {
 		{"a command word inside a statement is not a command", []string{"SELECT", "show FROM t;"}, []string{"SELECT\nshow FROM t"}, ""},
 		{"unfinished at the end", []string{"SELECT * FROM t"}, nil, "SELECT * FROM t"},
 		{"comments only", []string{"-- nothing", "/* here */"}, nil, ""},
+		{"a batch over lines", []string{"BEGIN UNLOGGED BATCH", "INSERT INTO t (a) VALUES (1);", "INSERT INTO t (a) VALUES (2);", "APPLY BATCH;", "SELECT 1 FROM t;"},
+			[]string{"BEGIN UNLOGGED BATCH\nINSERT INTO t (a) VALUES (1);\nINSERT INTO t (a) VALUES (2);\nAPPLY BATCH", "SELECT 1 FROM t"}, ""},
+		{"a batch on one line", []string{"BEGIN BATCH INSERT INTO t (a) VALUES (1); INSERT INTO t (a) VALUES (2); APPLY BATCH; TIMING ON"},
+			[]string{"BEGIN BATCH INSERT INTO t (a) VALUES (1); INSERT INTO t (a) VALUES (2); APPLY BATCH", "TIMING ON"}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -53,6 +57,7 @@ func TestStatementComplete(t *testing.T) {
 	for text, want := range map[string]bool{
 		"": true, "  ": true, "SELECT * FROM t;": true, "SELECT *\nFROM t": false, "HELP": true,
 		"consistency one": true, "SELECT 'a;": false, "USE ks": false, "SELECT 1 FROM t; SELECT": false,
+		"BEGIN BATCH INSERT INTO t (a) VALUES (1);": false, "BEGIN BATCH INSERT INTO t (a) VALUES (1); APPLY BATCH;": true,
 	} {
 		if got := statementComplete(text); got != want {
 			t.Errorf("statementComplete(%q) = %v, want %v", text, got, want)
