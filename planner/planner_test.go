@@ -27,6 +27,7 @@ var events = &schema.Table{Keyspace: "bam", Name: "events",
 		{Name: "ts", Type: "timestamp", Kind: schema.Clustering},
 		{Name: "bytes", Type: "bigint"}, {Name: "latency", Type: "double"}, {Name: "status", Type: "text"},
 		{Name: "tags", Type: "set<text>"}, {Name: "user_id", Type: "int"}, {Name: "span", Type: "duration"},
+		{Name: "table", Type: "text"}, // a name Cassandra reserves: sent quoted
 	}}
 
 func (f fakeCatalog) Table(_ context.Context, ks, name string) (*schema.Table, error) {
@@ -114,6 +115,13 @@ var planQueries = []string{
 	"SELECT * FROM events WHERE status",
 	"SELECT COUNT(*) FROM nope.events",
 	"SELECT COUNT(*) FROM bam.nope",
+	"SELECT status, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC",
+	"SELECT server, bytes FROM events ORDER BY 2, 1 DESC LIMIT 4",
+	"SELECT server FROM events ORDER BY 2",
+	"SELECT status, count(*) FROM events GROUP BY 2",
+	"SELECT server FROM events GROUP BY 0",
+	`SELECT "table", count(*) FROM events WHERE "table" = 'x' GROUP BY "table"`,
+	`SELECT count(*) FROM events WHERE "table" > 'x'`,
 }
 
 func TestPlansGolden(t *testing.T) {

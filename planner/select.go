@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner/expr"
@@ -181,6 +182,11 @@ func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner) (*
 	if b.isAgg {
 		b.agg = &aggScope{scan: scanB}
 		for _, g := range sel.GroupBy {
+			if k, ok, err := ordinal("GROUP BY", g, items); err != nil {
+				return nil, err
+			} else if ok {
+				g = items[k].ast
+			}
 			g = substituteAliases(g, aliases)
 			if containsAggregate(g) {
 				return nil, fmt.Errorf("GROUP BY %s: aggregates cannot be grouped by", g)
@@ -214,9 +220,15 @@ func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner) (*
 	b.visible = len(b.exprs)
 	for _, o := range sel.OrderBy {
 		e := substituteAliases(o.Expr, aliases)
-		idx := -1
+		idx, isOrdinal, err := ordinal("ORDER BY", o.Expr, items)
+		if err != nil {
+			return nil, err
+		}
+		if !isOrdinal {
+			idx = -1
+		}
 		for i, it := range items {
-			if it.ast.String() == e.String() {
+			if idx < 0 && it.ast.String() == e.String() {
 				idx = i
 				break
 			}
@@ -237,9 +249,27 @@ func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner) (*
 		if !t.Comparable() {
 			return nil, fmt.Errorf("%w: cannot ORDER BY %s, %s values have no order", ErrType, o.Expr, t)
 		}
-		b.keys = append(b.keys, SortKey{Index: idx, Desc: o.Desc, T: t, Name: o.Expr.String()})
+		name := o.Expr.String()
+		if isOrdinal {
+			name = items[idx].ast.String()
+		}
+		b.keys = append(b.keys, SortKey{Index: idx, Desc: o.Desc, T: t, Name: name})
 	}
 	return b, nil
+}
+
+// ordinal reads a GROUP BY or ORDER BY term that is a whole number as a position in the select list,
+// counted from 1 as in SQL: ORDER BY 2 sorts by the second column. It returns the item's index.
+func ordinal(clause string, e parser.Expr, items []selectItem) (int, bool, error) {
+	lit, ok := e.(*parser.Literal)
+	if !ok || lit.Kind != parser.LitInt {
+		return 0, false, nil
+	}
+	k, err := strconv.Atoi(lit.Text)
+	if err != nil || k < 1 || k > len(items) {
+		return 0, false, fmt.Errorf("%s %s: a position in the select list must be between 1 and %d", clause, lit.Text, len(items))
+	}
+	return k - 1, true, nil
 }
 
 // expandItems expands * into every column, in cqlsh's order, and names the output columns.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/executor/cluster"
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/repl/render"
@@ -273,11 +274,19 @@ func expandHome(p string) string {
 	return p
 }
 
-// describe passes DESCRIBE to Cassandra (4.0 and later answer it) and prints the CQL it returns.
+// describe passes DESCRIBE to Cassandra (4.0 and later answer it), made to honour the current
+// keyspace as in cqlsh, and prints the CQL it returns.
 func (s *Session) describe(ctx context.Context, arg string) error {
-	cols, rows, err := s.Cluster.Exec(ctx, "DESCRIBE "+arg, s.Keyspace)
+	d, err := rewriteDescribe(ctx, arg, s.Keyspace, s.Cluster.KeyspaceExists)
 	if err != nil {
 		return err
+	}
+	cols, rows, err := s.Cluster.Exec(ctx, d.stmt, s.Keyspace)
+	if err != nil {
+		return err
+	}
+	if d.keyspace != "" && len(cols) > 0 && cols[0].Name == "keyspace_name" {
+		rows = slices.DeleteFunc(rows, func(r executor.Row) bool { return r[0] != d.keyspace })
 	}
 	var b strings.Builder
 	switch names := columnNames(cols); {
@@ -295,7 +304,11 @@ func (s *Session) describe(ctx context.Context, arg string) error {
 				continue
 			}
 			if ks != last {
-				fmt.Fprintf(&b, "\n\nKeyspace %s\n%s\n", ks, strings.Repeat("-", len("Keyspace ")+len(ks)))
+				if d.keyspace != "" { // cqlsh names the keyspace only when none is in use
+					b.WriteString("\n")
+				} else {
+					fmt.Fprintf(&b, "\n\nKeyspace %s\n%s\n", ks, strings.Repeat("-", len("Keyspace ")+len(ks)))
+				}
 				last = ks
 			}
 			b.WriteString(name + "  ")
