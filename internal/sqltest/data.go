@@ -78,15 +78,25 @@ func t1Row(i int) []any {
 	return []any{i % 3000, i / 3000, grp, n, int64(i) * int64(i), f, s, flag}
 }
 
-// t2Row generates row i of t2: single-row partitions under a composite key.
+// t2Row generates row i of t2: single-row partitions under a composite key; e holds LIKE's
+// wildcard characters as text now and then.
 func t2Row(i int) []any {
 	var c any = i % 7
 	if i%5 == 0 {
 		c = nil
 	}
 	var e any = string(rune('a' + i%26))
-	if i%23 == 0 {
+	switch {
+	case i%23 == 0:
 		e = nil
+	case i%37 == 0:
+		e = "a%c"
+	case i%41 == 0:
+		e = "a_c"
+	case i%43 == 0:
+		e = "%"
+	case i%47 == 0:
+		e = "_%_"
 	}
 	return []any{i % 50, fmt.Sprint(i), c, float64(i%313) * 0.25, e}
 }
@@ -201,6 +211,14 @@ var queries = []query{
 	{cql: "SELECT a, b FROM t2 WHERE e > 'm' ORDER BY e, a, b LIMIT 30", ordered: true},
 	{cql: "SELECT e, MAX(d), MIN(b) FROM t2 WHERE a BETWEEN 10 AND 20 GROUP BY e"},
 	{cql: "SELECT * FROM t2 WHERE a = 7 AND c = 3"},
+	// LIKE against text that holds % and _ itself.
+	{cql: "SELECT e, COUNT(*) FROM t2 WHERE e LIKE 'a%' GROUP BY e"},
+	{cql: "SELECT e, COUNT(*) FROM t2 WHERE e LIKE '%c' OR e LIKE '_' GROUP BY e"},
+	{cql: "SELECT e, COUNT(*) FROM t2 WHERE e LIKE 'a_c' OR e LIKE '_%_' GROUP BY e"},
+	// ORDER BY and GROUP BY by position in the select list.
+	{cql: "SELECT e, COUNT(*) FROM t2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10", ordered: true},
+	{cql: "SELECT pk, ck, n FROM t1 WHERE pk < 4 ORDER BY 3 DESC, 1, 2 LIMIT 30", ordered: true},
+	{cql: "SELECT grp, flag, COUNT(*) AS c FROM t1 GROUP BY 1, 2 ORDER BY 3, 1, 2", ordered: true},
 	// Every term and aggregate pushed to the replicas (sum as varint, avg as sum and count).
 	{cql: "SELECT SUM(n), AVG(f), SUM(f), COUNT(n), MIN(s), MAX(ck) FROM t1 WHERE n < 0 AND ck >= 10"},
 	{cql: "SELECT SUM(n), AVG(n), AVG(f), COUNT(*) FROM t1 WHERE s = 'nope'", sqlite: "SELECT SUM(n), SUM(n) / COUNT(n), AVG(f), COUNT(*) FROM t1 WHERE s = 'nope'"},
