@@ -77,6 +77,7 @@ type Star struct{}
 
 // FuncCall is a function or aggregate call.
 type FuncCall struct {
+	Keyspace string // system.to_date, ks.my_udf; empty when unqualified
 	Name     string // folded to lower case unless it was quoted
 	Distinct bool   // count(DISTINCT x)
 	Args     []Expr
@@ -151,9 +152,27 @@ type Collection struct {
 	Elems []Expr
 }
 
+// Cast is CAST(x AS type), computed by Cassandra.
+type Cast struct {
+	X    Expr
+	Type string // the CQL type, lower case
+}
+
+// Field is a user type's field: addr.zip.
+type Field struct {
+	X    Expr
+	Name string
+}
+
 func (*Contains) expr()   {}
 func (*Index) expr()      {}
 func (*Collection) expr() {}
+func (*Cast) expr()       {}
+func (*Field) expr()      {}
+
+func (c *Cast) String() string { return "CAST(" + c.X.String() + " AS " + c.Type + ")" }
+
+func (f *Field) String() string { return paren(f.X) + "." + QuoteIdent(f.Name) }
 
 func (c *Contains) String() string {
 	if c.Key {
@@ -262,7 +281,11 @@ func (f *FuncCall) String() string {
 	if f.Distinct {
 		d = "DISTINCT "
 	}
-	return quoteFuncName(f.Name) + "(" + d + joinExprs(f.Args) + ")"
+	name := quoteFuncName(f.Name)
+	if f.Keyspace != "" {
+		name = QuoteIdent(f.Keyspace) + "." + name
+	}
+	return name + "(" + d + joinExprs(f.Args) + ")"
 }
 
 func (l *Literal) String() string {

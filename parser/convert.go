@@ -100,10 +100,16 @@ var arithmeticOps = map[string]string{
 func (c *converter) expr(e sqlparser.Expr) (Expr, error) {
 	switch e := e.(type) {
 	case *sqlparser.ColName:
-		if !e.Qualifier.IsEmpty() {
-			return nil, unsupported("a qualified column name " + sqlparser.String(e))
+		// CQL has no table-qualified columns: a.b is field b of the user type in column a, a.b.c a
+		// field of that field.
+		if e.Qualifier.IsEmpty() {
+			return &ColumnRef{Name: e.Name.String()}, nil
 		}
-		return &ColumnRef{Name: e.Name.String()}, nil
+		var x Expr = &ColumnRef{Name: e.Qualifier.Name.String()}
+		if !e.Qualifier.Qualifier.IsEmpty() {
+			x = &Field{X: &ColumnRef{Name: e.Qualifier.Qualifier.String()}, Name: e.Qualifier.Name.String()}
+		}
+		return &Field{X: x, Name: e.Name.String()}, nil
 	case *sqlparser.SQLVal:
 		return c.literal(e)
 	case sqlparser.BoolVal:
@@ -214,11 +220,8 @@ func (c *converter) comparison(e *sqlparser.ComparisonExpr) (Expr, error) {
 }
 
 func (c *converter) funcCall(f *sqlparser.FuncExpr) (Expr, error) {
-	if !f.Qualifier.IsEmpty() {
-		return nil, unsupported("a keyspace-qualified function")
-	}
-	out := &FuncCall{Name: f.Name.String(), Distinct: f.Distinct}
-	if isInternal(out.Name) {
+	out := &FuncCall{Keyspace: f.Qualifier.String(), Name: f.Name.String(), Distinct: f.Distinct}
+	if out.Keyspace == "" && isInternal(out.Name) {
 		return c.cqlForm(f)
 	}
 	for _, a := range f.Exprs {
@@ -255,7 +258,7 @@ func (c *converter) literal(v *sqlparser.SQLVal) (Expr, error) {
 
 func isInternal(name string) bool {
 	switch name {
-	case fnContains, fnContainsKey, fnElem, fnSet, fnList, fnMap:
+	case fnContains, fnContainsKey, fnElem, fnSet, fnList, fnMap, fnCast:
 		return true
 	}
 	return false
@@ -276,6 +279,12 @@ func (c *converter) cqlForm(f *sqlparser.FuncExpr) (Expr, error) {
 		args = append(args, x)
 	}
 	switch name := f.Name.String(); name {
+	case fnCast:
+		ty, ok := args[1].(*Literal)
+		if len(args) != 2 || !ok {
+			return nil, fmt.Errorf("CAST takes (value AS type)")
+		}
+		return &Cast{X: args[0], Type: ty.Text}, nil
 	case fnContains, fnContainsKey:
 		return &Contains{X: args[0], Value: args[1], Key: name == fnContainsKey}, nil
 	case fnElem:

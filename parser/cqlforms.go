@@ -15,6 +15,7 @@ const (
 	fnSet         = "__set"
 	fnList        = "__list"
 	fnMap         = "__map"
+	fnCast        = "__cast" // CAST(x AS type) becomes __cast(x, 'type')
 )
 
 // cqlTail is what trails a SELECT in CQL but not in SQL: PER PARTITION LIMIT n and ALLOW FILTERING.
@@ -78,6 +79,34 @@ func rewriteCQLForms(toks []Token) ([]Token, error) {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch {
+		case isWord(t, "cast") && i+1 < len(toks) && toks[i+1].Kind == Punct && toks[i+1].Value == "(":
+			end, err := matching(toks, i+1)
+			if err != nil {
+				return nil, err
+			}
+			as := -1
+			for j, depth := i+2, 0; j < end-1; j++ {
+				switch {
+				case toks[j].Kind == Punct && (toks[j].Value == "(" || toks[j].Value == "[" || toks[j].Value == "{"):
+					depth++
+				case toks[j].Kind == Punct && (toks[j].Value == ")" || toks[j].Value == "]" || toks[j].Value == "}"):
+					depth--
+				case depth == 0 && isWord(toks[j], "as"):
+					as = j
+				}
+			}
+			if as < 0 || as+2 != end-1 || toks[as+1].Kind != Ident {
+				return nil, &SyntaxError{Pos: t.Pos, Msg: "CAST takes (value AS type), the type a native CQL type"}
+			}
+			inner, err := rewriteCQLForms(append(append([]Token(nil), toks[i+2:as]...), Token{Kind: EOF}))
+			if err != nil {
+				return nil, err
+			}
+			ty := toks[as+1]
+			out = append(out, fn(fnCast, t)...)
+			out = append(out, inner[:len(inner)-1]...)
+			out = append(out, comma(t), Token{Kind: String, Value: ty.Value, Text: ty.Text, Pos: ty.Pos}, closeTok(t))
+			i = end - 1
 		case isWord(t, "contains") && len(out) > 0 && isColumnToken(out[len(out)-1]):
 			// CONTAINS is an operator only after a column: `SELECT contains FROM t` names a column
 			// called contains, which Cassandra does not reserve.

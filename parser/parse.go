@@ -29,6 +29,8 @@ func Parse(text string) (Statement, error) {
 	switch {
 	case isWord(toks[0], "use"):
 		return parseUse(toks)
+	case isWord(toks[0], "select") && asWritten(toks):
+		return &Passthrough{Text: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))}, nil
 	case isWord(toks[0], "select"):
 		return parseSelect(toks)
 	case isWord(toks[0], "explain"):
@@ -40,6 +42,9 @@ func Parse(text string) (Statement, error) {
 		if len(rest) < 2 || !isWord(rest[0], "select") {
 			return nil, &SyntaxError{Pos: rest[0].Pos, Msg: "EXPLAIN takes a SELECT statement"}
 		}
+		if asWritten(rest) {
+			return nil, &SyntaxError{Pos: rest[1].Pos, Msg: "EXPLAIN: SELECT JSON and ORDER BY … ANN OF run in Cassandra as written; cqlscan makes no plan for them"}
+		}
 		st, err := parseSelect(rest)
 		if err != nil {
 			return nil, err
@@ -47,6 +52,23 @@ func Parse(text string) (Statement, error) {
 		return &Explain{Select: st.(*Select), Analyze: analyze}, nil
 	}
 	return &Passthrough{Text: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))}, nil
+}
+
+// asWritten reports whether a SELECT is one for Cassandra alone, run as written: SELECT JSON (rows as
+// JSON text, made by Cassandra) and vector search (ORDER BY v ANN OF [...], answered by its index).
+func asWritten(toks []Token) bool {
+	if len(toks) > 2 && isWord(toks[1], "json") {
+		// SELECT json FROM t and SELECT json, x … name a column called json.
+		if next := toks[2]; !isWord(next, "from") && !isWord(next, "as") && !(next.Kind == Punct && next.Value != "*") {
+			return true
+		}
+	}
+	for i := 0; i+1 < len(toks); i++ {
+		if isWord(toks[i], "ann") && isWord(toks[i+1], "of") {
+			return true
+		}
+	}
+	return false
 }
 
 // constructPos points an error about an unsupported construct at the construct: the JOIN, the

@@ -62,7 +62,12 @@ func TestParseRoundTrip(t *testing.T) {
 		{"SELECT p3m, pt5m, p2w FROM p3m.p4m WHERE x = P3M AND y = PT5M AND z = P2W AND w = P0001-02-03T04:05:06",
 			"SELECT p3m, pt5m, p2w FROM p3m.p4m WHERE (((x = P3M) AND (y = PT5M)) AND (z = P2W)) AND (w = P0001-02-03T04:05:06)"},
 		{"SELECT P3Mx, PM, P3M2Y FROM t", "SELECT p3mx, pm, p3m2y FROM t"},
-		{"SELECT token(id), writetime(v), cast(x) FROM t", "SELECT token(id), writetime(v), cast(x) FROM t"},
+		{"SELECT token(id), writetime(v), maxWriteTime(v) FROM t", "SELECT token(id), writetime(v), maxwritetime(v) FROM t"},
+		{"SELECT CAST(x AS text), cast(f(y) as Double), toDate(ts) AS d FROM t WHERE CAST(x AS int) > 1 GROUP BY toDate(ts)",
+			"SELECT CAST(x AS text), CAST(f(y) AS double), todate(ts) AS d FROM t WHERE CAST(x AS int) > 1 GROUP BY todate(ts)"},
+		{`SELECT addr.zip, a.b.c, "A"."Z" FROM t WHERE addr.zip = 5`, `SELECT addr.zip, a.b.c, "A"."Z" FROM t WHERE addr.zip = 5`},
+		{"SELECT cast, json FROM t", "SELECT cast, json FROM t"},
+		{`SELECT system.to_date(ts), "Ks"."myFn"(x, 1) FROM t`, `SELECT system.to_date(ts), "Ks"."myFn"(x, 1) FROM t`},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -92,6 +97,20 @@ func TestParseNonSelect(t *testing.T) {
 	st, err = Parse("CREATE TABLE ks.t (id int PRIMARY KEY);")
 	if err != nil || !reflect.DeepEqual(st, &Passthrough{Text: "CREATE TABLE ks.t (id int PRIMARY KEY)"}) {
 		t.Fatalf("passthrough: %#v %v", st, err)
+	}
+	// SELECTs only Cassandra can answer go to it as written.
+	for _, q := range []string{"SELECT JSON * FROM t", "select json a, b from ks.t where a = 1", "SELECT JSON DISTINCT a FROM t",
+		"SELECT id FROM t ORDER BY v ANN OF [0.1, 0.2] LIMIT 3"} {
+		if st, err := Parse(q + ";"); err != nil || !reflect.DeepEqual(st, &Passthrough{Text: q}) {
+			t.Errorf("%s: %#v %v, want it passed through", q, st, err)
+		}
+	}
+	for _, q := range []string{"SELECT json FROM t", "SELECT json, a FROM t", "SELECT json AS j FROM t"} {
+		if st, err := Parse(q); err != nil {
+			t.Errorf("%s: %v", q, err)
+		} else if _, ok := st.(*Select); !ok {
+			t.Errorf("%s: %T, want a Select of the column json", q, st)
+		}
 	}
 }
 

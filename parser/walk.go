@@ -21,6 +21,10 @@ func Children(e Expr) []Expr {
 		return []Expr{x.X, x.Key}
 	case *Collection:
 		return x.Elems
+	case *Cast:
+		return []Expr{x.X}
+	case *Field:
+		return []Expr{x.X}
 	}
 	return nil
 }
@@ -29,7 +33,7 @@ func Children(e Expr) []Expr {
 func withChildren(e Expr, kids []Expr) Expr {
 	switch x := e.(type) {
 	case *FuncCall:
-		return &FuncCall{Name: x.Name, Distinct: x.Distinct, Args: kids}
+		return &FuncCall{Keyspace: x.Keyspace, Name: x.Name, Distinct: x.Distinct, Args: kids}
 	case *Unary:
 		return &Unary{Op: x.Op, X: kids[0]}
 	case *Binary:
@@ -46,6 +50,10 @@ func withChildren(e Expr, kids []Expr) Expr {
 		return &Index{X: kids[0], Key: kids[1]}
 	case *Collection:
 		return &Collection{Kind: x.Kind, Elems: kids}
+	case *Cast:
+		return &Cast{X: kids[0], Type: x.Type}
+	case *Field:
+		return &Field{X: kids[0], Name: x.Name}
 	}
 	return e
 }

@@ -32,10 +32,6 @@ func (*PartitionRead) Children() []Node { return nil }
 
 // Describe implements Node.
 func (n *PartitionRead) Describe() string {
-	cols := make([]string, len(n.Selectors))
-	for i, c := range n.Selectors {
-		cols[i] = c.CQL
-	}
 	var keys []string
 	for i, k := range n.Keys {
 		if i == 3 {
@@ -48,8 +44,8 @@ func (n *PartitionRead) Describe() string {
 	if len(n.Restrictions) > 0 {
 		extra = " WHERE " + strings.Join(n.Restrictions, " AND ") + " ALLOW FILTERING"
 	}
-	return fmt.Sprintf("PartitionRead %s.%s [%s]%s: %d partitions %s", n.Table.Keyspace, n.Table.Name,
-		strings.Join(cols, ", "), extra, len(n.Keys), strings.Join(keys, ", "))
+	return fmt.Sprintf("PartitionRead %s.%s %s%s: %d partitions %s", n.Table.Keyspace, n.Table.Name,
+		selectorList(n.Selectors), extra, len(n.Keys), strings.Join(keys, ", "))
 }
 
 // Columns implements Node.

@@ -31,10 +31,13 @@ type scanScope struct {
 	colTypes map[string]types.Type
 	sel      []ScanColumn
 	index    map[string]int
+	// replica are the expressions the replicas compute (functions, casts, fields), by CQL text,
+	// with the name and type Cassandra gives them.
+	replica map[string]OutputColumn
 }
 
-func newScanScope(t *schema.Table, p *ring.Partitioner) (*scanScope, error) {
-	s := &scanScope{table: t, part: p, colTypes: map[string]types.Type{}, index: map[string]int{}}
+func newScanScope(t *schema.Table, p *ring.Partitioner, replica map[string]OutputColumn) (*scanScope, error) {
+	s := &scanScope{table: t, part: p, colTypes: map[string]types.Type{}, index: map[string]int{}, replica: replica}
 	for _, c := range t.Columns {
 		ty, err := types.ParseWith(c.Type, t.UserTypes)
 		if err != nil {
@@ -65,8 +68,21 @@ func (s *scanScope) column(name string) (*expr.Col, error) {
 	return s.selector(ScanColumn{CQL: q, Name: q, Type: t, Column: name}), nil
 }
 
-// resolve binds the leaves a scan can provide: columns and the server-side writetime, ttl and token.
+// resolve binds the leaves a scan can provide: columns, the server-side writetime, ttl and token, and
+// the functions, casts and fields the replicas compute as selectors.
 func (s *scanScope) resolve(e parser.Expr) (expr.Expr, bool, error) {
+	if isReplicaExpr(e) {
+		oc, ok := s.replica[e.String()]
+		if !ok {
+			if f, isCall := e.(*parser.FuncCall); isCall {
+				return nil, true, fmt.Errorf("unknown function %s", f.Name)
+			}
+			return nil, true, fmt.Errorf("%w: %s (no catalog to ask Cassandra about it)", ErrUnsupported, e)
+		}
+		col := s.selector(ScanColumn{CQL: e.String(), Name: oc.Name, Type: oc.Type, Replica: true})
+		col.Name = e.String() // in plans, the expression as written rather than Cassandra's column name
+		return col, true, nil
+	}
 	switch e := e.(type) {
 	case *parser.ColumnRef:
 		c, err := s.column(e.Name)
@@ -234,7 +250,9 @@ func (b *binder) bind(e parser.Expr) (expr.Expr, error) {
 		if aggregateFuncs[e.Name] {
 			return nil, fmt.Errorf("aggregate %s is not allowed here", e)
 		}
-		return nil, fmt.Errorf("unknown function %s: cqlscan knows count, sum, avg, min, max, writetime, ttl and token", e.Name)
+		// The scan resolves every other call; over groups, a call that is not a group key cannot be
+		// computed, since its arguments vary within a group.
+		return nil, fmt.Errorf("%w: %s must appear in GROUP BY or inside an aggregate", ErrGrouping, e)
 	}
 	return nil, fmt.Errorf("%w: %s", ErrUnsupported, e)
 }

@@ -18,6 +18,26 @@ type ScanColumn struct {
 	Type   types.Type
 	Column string // the table column it reads as is; "" for writetime(), ttl() and token()
 	Token  bool   // it is token(partition key)
+	// Replica marks a function, cast or user-type field that the replicas compute for each row.
+	Replica bool
+}
+
+// selectorList prints the selectors of a scan as EXPLAIN shows them: [a, b, todate(ts)], then which
+// of them the replicas compute.
+func selectorList(sels []ScanColumn) string {
+	cols := make([]string, len(sels))
+	var computed []string
+	for i, c := range sels {
+		cols[i] = c.CQL
+		if c.Replica {
+			computed = append(computed, c.CQL)
+		}
+	}
+	s := "[" + strings.Join(cols, ", ") + "]"
+	if len(computed) > 0 {
+		s += " (computed by the replicas: " + strings.Join(computed, ", ") + ")"
+	}
+	return s
 }
 
 // RangeScan reads the selected columns of every row of a table, sub-range by sub-range, each on one
@@ -140,10 +160,6 @@ func (*RangeScan) Children() []Node { return nil }
 
 // Describe implements Node.
 func (n *RangeScan) Describe() string {
-	cols := make([]string, len(n.Selectors))
-	for i, c := range n.Selectors {
-		cols[i] = c.CQL
-	}
 	ppl := ""
 	if len(n.Restrictions) > 0 {
 		ppl = " WHERE " + strings.Join(n.Restrictions, " AND ")
@@ -157,8 +173,8 @@ func (n *RangeScan) Describe() string {
 	if len(n.Restrictions) > 0 {
 		ppl += " ALLOW FILTERING"
 	}
-	return fmt.Sprintf("RangeScan %s.%s [%s]%s: %d sub-ranges of %d ring ranges, %d replicas, %s",
-		n.Table.Keyspace, n.Table.Name, strings.Join(cols, ", "), ppl, len(n.Ranges), n.RingRanges, n.Hosts,
+	return fmt.Sprintf("RangeScan %s.%s %s%s: %d sub-ranges of %d ring ranges, %d replicas, %s",
+		n.Table.Keyspace, n.Table.Name, selectorList(n.Selectors), ppl, len(n.Ranges), n.RingRanges, n.Hosts,
 		replicationString(n.Table.Replication))
 }
 

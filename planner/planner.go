@@ -59,7 +59,11 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 		target = 1
 	}
 	src := ringSource{partitioner: r.Partitioner, ranges: ranges, target: target, fingerprint: r.Fingerprint()}
-	return planScan(sel, table, src)
+	replica, err := describeReplicaExprs(ctx, sel, table, r.Partitioner, cat)
+	if err != nil {
+		return nil, err
+	}
+	return planScan(sel, table, src, replica)
 }
 
 // ringSource is the token ring of a table as planning needs it: its ranges with their replicas and

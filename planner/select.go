@@ -36,8 +36,8 @@ type boundSelect struct {
 // the range queries (restrictions; whole aggregates when nothing else is left for the client), the
 // rest runs here: Filter (WHERE), HashAggregate, Filter (HAVING), Project, Distinct, Sort or TopK,
 // Limit, and a last Project that drops ORDER BY keys that were not selected.
-func planScan(sel *parser.Select, table *schema.Table, src ringSource) (Node, error) {
-	b, err := bindSelect(sel, table, src.partitioner)
+func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica map[string]OutputColumn) (Node, error) {
+	b, err := bindSelect(sel, table, src.partitioner, replica)
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +141,8 @@ func (b *boundSelect) aggs() []Aggregate {
 }
 
 // bindSelect binds every expression of sel against the table.
-func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner) (*boundSelect, error) {
-	sc, err := newScanScope(table, p)
+func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner, replica map[string]OutputColumn) (*boundSelect, error) {
+	sc, err := newScanScope(table, p, replica)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner) (*
 		}
 	}
 
-	items, err := expandItems(sel, table)
+	items, err := expandItems(sel, table, replica)
 	if err != nil {
 		return nil, err
 	}
@@ -272,8 +272,9 @@ func ordinal(clause string, e parser.Expr, items []selectItem) (int, bool, error
 	return k - 1, true, nil
 }
 
-// expandItems expands * into every column, in cqlsh's order, and names the output columns.
-func expandItems(sel *parser.Select, table *schema.Table) ([]selectItem, error) {
+// expandItems expands * into every column, in cqlsh's order, and names the output columns as
+// Cassandra names them.
+func expandItems(sel *parser.Select, table *schema.Table, replica map[string]OutputColumn) ([]selectItem, error) {
 	var items []selectItem
 	for _, e := range sel.Exprs {
 		if _, star := e.Expr.(*parser.Star); star {
@@ -290,12 +291,13 @@ func expandItems(sel *parser.Select, table *schema.Table) ([]selectItem, error) 
 			switch x := e.Expr.(type) {
 			case *parser.ColumnRef:
 				name = x.Name
-			case *parser.FuncCall:
-				name = x.String()
-				if x.Name == "count" && len(x.Args) == 1 && !x.Distinct {
-					if _, star := x.Args[0].(*parser.Star); star {
-						name = "count"
-					}
+			case *parser.FuncCall, *parser.Cast, *parser.Field:
+				if oc, ok := replica[x.String()]; ok {
+					name = oc.Name
+				} else if f, ok := x.(*parser.FuncCall); ok {
+					name = cassandraName(f)
+				} else {
+					name = x.String()
 				}
 			default:
 				name = e.Expr.String()

@@ -120,6 +120,9 @@ func (s *Session) execute(ctx context.Context, text string) error {
 	}
 	st, err := parser.Parse(text)
 	if err != nil {
+		if isSelect(text) && cassandraMayRun(err) {
+			return s.runAsWritten(ctx, text, err)
+		}
 		return &StatementError{text, err}
 	}
 	switch st := st.(type) {
@@ -150,6 +153,9 @@ func (s *Session) execute(ctx context.Context, text string) error {
 				return &StatementError{text, err}
 			}
 			return nil
+		}
+		if cassandraMayRun(err) {
+			return s.runAsWritten(ctx, text, err)
 		}
 		if err != nil {
 			return &StatementError{text, err}

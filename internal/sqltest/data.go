@@ -219,6 +219,16 @@ var queries = []query{
 	{cql: "SELECT e, COUNT(*) FROM t2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10", ordered: true},
 	{cql: "SELECT pk, ck, n FROM t1 WHERE pk < 4 ORDER BY 3 DESC, 1, 2 LIMIT 30", ordered: true},
 	{cql: "SELECT grp, flag, COUNT(*) AS c FROM t1 GROUP BY 1, 2 ORDER BY 3, 1, 2", ordered: true},
+	// Functions and casts computed by the replicas, then filtered, grouped and sorted here.
+	// (Cassandra 5.0's toDate rounds times before 1970 up to the next day, 1960-01-13 15:00 giving
+	// 1960-01-14, where SQLite floors: only later times are compared.)
+	{cql: "SELECT toDate(ts) AS day, COUNT(*) FROM t3 WHERE ts >= '1970-01-01 00:00:00+0000' GROUP BY toDate(ts)",
+		sqlite: "SELECT CAST(strftime('%s', date(ts / 1000, 'unixepoch')) AS INTEGER) * 1000 AS d, COUNT(*) FROM t3 WHERE ts >= 0 GROUP BY 1"},
+	{cql: "SELECT CAST(n AS text) AS s, COUNT(*) FROM t1 WHERE pk < 100 GROUP BY 1"},
+	{cql: "SELECT abs(n), COUNT(*), MAX(f) FROM t1 GROUP BY abs(n) ORDER BY 1 LIMIT 20", ordered: true},
+	{cql: "SELECT COUNT(*) FROM t1 WHERE CAST(f AS int) BETWEEN -3 AND 3", sqlite: "SELECT COUNT(*) FROM t1 WHERE CAST(f AS INTEGER) BETWEEN -3 AND 3"},
+	{cql: "SELECT a, SUM(CAST(d * 4 AS int)) FROM t2 GROUP BY a ORDER BY a", ordered: true,
+		sqlite: "SELECT a, SUM(CAST(d * 4 AS INTEGER)) FROM t2 GROUP BY a ORDER BY a"},
 	// Every term and aggregate pushed to the replicas (sum as varint, avg as sum and count).
 	{cql: "SELECT SUM(n), AVG(f), SUM(f), COUNT(n), MIN(s), MAX(ck) FROM t1 WHERE n < 0 AND ck >= 10"},
 	{cql: "SELECT SUM(n), AVG(n), AVG(f), COUNT(*) FROM t1 WHERE s = 'nope'", sqlite: "SELECT SUM(n), SUM(n) / COUNT(n), AVG(f), COUNT(*) FROM t1 WHERE s = 'nope'"},
