@@ -94,6 +94,9 @@ func Connect(cfg Config) (*Conn, error) {
 		c.SslOpts = &gocql.SslOptions{Config: cfg.TLS, EnableHostVerification: !cfg.TLS.InsecureSkipVerify}
 	}
 	c.Metadata.CacheMode = gocql.Disabled
+	if c.RegisteredTypes, err = newWireTypes(); err != nil {
+		return nil, fmt.Errorf("cluster: registering types: %w", err)
+	}
 	if cfg.Translate != nil {
 		c.AddressTranslator = gocql.AddressTranslatorFunc(func(addr net.IP, port int) (net.IP, int) {
 			h, p := cfg.Translate(addr.String(), port)
@@ -215,41 +218,27 @@ func nonEmpty(b []byte) []byte {
 }
 
 // scanRows decodes up to limit rows (all of them when limit < 0). Each column is scanned into a
-// destination from newDest, so that NULL comes back as nil rather than as a zero value; a tuple column,
-// which gocql spreads over one destination per element, comes back as one []any.
+// wireValue, which decodes the column's bytes itself so that NULL comes back as nil rather than as a
+// zero value, however deep. The session's types (newWireTypes) keep the driver from spreading a tuple
+// column over several destinations.
 func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 	cols := iter.Columns()
 	if limit == 0 || len(cols) == 0 {
 		return nil, nil
 	}
-	var dest []any
-	tupleWidth := make([]int, len(cols)) // a tuple column's element count; 0 for other columns
+	vals := make([]wireValue, len(cols))
+	dest := make([]any, len(cols))
 	for i, c := range cols {
-		if tt, ok := c.TypeInfo.(gocql.TupleTypeInfo); ok {
-			for _, e := range tt.Elems {
-				dest = append(dest, newDest(e))
-			}
-			tupleWidth[i] = len(tt.Elems)
-			continue
+		if _, ok := c.TypeInfo.(gocql.TupleTypeInfo); ok {
+			return nil, fmt.Errorf("column %s: the session reads tuples with the driver's own types, which hide NULL tuples", c.Name)
 		}
-		dest = append(dest, newDest(c.TypeInfo))
+		dest[i] = &vals[i]
 	}
 	var rows []executor.Row
 	for i := 0; (limit < 0 || i < limit) && iter.Scan(dest...); i++ {
 		row := make(executor.Row, len(cols))
-		d := 0
-		for j, w := range tupleWidth {
-			if w == 0 {
-				row[j] = destValue(dest[d])
-				d++
-				continue
-			}
-			tuple := make([]any, w)
-			for k := range tuple {
-				tuple[k] = destValue(dest[d])
-				d++
-			}
-			row[j] = tuple
+		for j := range vals {
+			row[j] = vals[j].v
 		}
 		rows = append(rows, row)
 	}

@@ -11,6 +11,7 @@ import (
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
 
 	"github.com/cqlscan/cqlscan/executor"
+	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // benchPageRows is the rows of one page at the default fetch size (executor.DefaultFetchSize).
@@ -102,18 +103,18 @@ func encodePage(tb testing.TB, cols []benchColumn, n int) (values [][]any, encod
 }
 
 // decodePage does scanRows' per-row work on a page already read off the wire: each column is
-// unmarshalled into its destination from newDest, then the row is built with destValue.
-func decodePage(cols []benchColumn, dest []any, encoded [][][]byte) ([]executor.Row, error) {
+// unmarshalled into its wireValue, then the row is built from their values.
+func decodePage(cols []benchColumn, vals []wireValue, encoded [][][]byte) ([]executor.Row, error) {
 	var rows []executor.Row
 	for _, data := range encoded {
 		for j, c := range cols {
-			if err := gocql.Unmarshal(c.info, data[j], dest[j]); err != nil {
+			if err := gocql.Unmarshal(c.info, data[j], &vals[j]); err != nil {
 				return nil, fmt.Errorf("column %s: %w", c.name, err)
 			}
 		}
 		row := make(executor.Row, len(cols))
 		for j := range cols {
-			row[j] = destValue(dest[j])
+			row[j] = vals[j].v
 		}
 		rows = append(rows, row)
 	}
@@ -132,11 +133,8 @@ func BenchmarkDecodeRows(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			values, encoded := encodePage(b, bc.cols, benchPageRows)
-			dest := make([]any, len(bc.cols))
-			for j, c := range bc.cols {
-				dest[j] = newDest(c.info)
-			}
-			rows, err := decodePage(bc.cols, dest, encoded)
+			vals := make([]wireValue, len(bc.cols))
+			rows, err := decodePage(bc.cols, vals, encoded)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -145,32 +143,21 @@ func BenchmarkDecodeRows(b *testing.B) {
 			}
 			for i, row := range rows {
 				for j, got := range row {
-					if !reflect.DeepEqual(got, values[i][j]) {
-						b.Fatalf("row %d column %s decoded as %#v, want %#v", i, bc.cols[j].name, got, values[i][j])
+					typ := typeOf(bc.cols[j].info)
+					got, err1 := types.Normalize(typ, got)
+					want, err2 := types.Normalize(typ, values[i][j])
+					if err1 != nil || err2 != nil || !reflect.DeepEqual(got, want) {
+						b.Fatalf("row %d column %s decoded as %#v, want %#v (%v, %v)", i, bc.cols[j].name, got, want, err1, err2)
 					}
 				}
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := decodePage(bc.cols, dest, encoded); err != nil {
+				if _, err := decodePage(bc.cols, vals, encoded); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchPageRows), "ns/row")
 		})
-	}
-}
-
-// BenchmarkNewDest measures making one scan destination per column, which scanRows does once per
-// page.
-func BenchmarkNewDest(b *testing.B) {
-	cols := wideColumns(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, c := range cols {
-			if newDest(c.info) == nil {
-				b.Fatal("no destination")
-			}
-		}
 	}
 }

@@ -47,8 +47,10 @@ type DurationValue struct {
 // MapEntry is one key/value pair of a map value.
 type MapEntry struct{ Key, Value any }
 
-// Normalize converts a value decoded by the driver into the canonical form for type t. Go zero
-// values are kept as values: the caller passes nil for NULL.
+// Normalize converts a decoded value into the canonical form for type t. Go zero values are kept as
+// values: the caller passes nil for NULL, at any depth. Besides the driver's Go types it takes the
+// forms the cluster package's decoder gives: []MapEntry for a map (in any order), map[string]any for
+// a user type (field name to value), []any for the other composite types.
 func Normalize(t Type, v any) (any, error) {
 	if v == nil {
 		return nil, nil
@@ -99,6 +101,9 @@ func Normalize(t Type, v any) (any, error) {
 		reflect.Copy(reflect.ValueOf(&u).Elem(), rv)
 		return u, nil
 	}
+	if es, ok := v.([]MapEntry); ok {
+		return normalizeEntries(t, es)
+	}
 	switch t.Kind {
 	case List, Set, Vector:
 		if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
@@ -116,7 +121,7 @@ func Normalize(t Type, v any) (any, error) {
 			out[i] = e
 		}
 		if t.Kind == Set {
-			sort.SliceStable(out, func(i, j int) bool { return Compare(t.Elems[0], out[i], out[j]) < 0 })
+			sort.SliceStable(out, func(i, j int) bool { return compareNullable(t.Elems[0], out[i], out[j]) < 0 })
 		}
 		return out, nil
 	case Map:
@@ -139,7 +144,7 @@ func Normalize(t Type, v any) (any, error) {
 			}
 			out = append(out, MapEntry{k, val})
 		}
-		sort.Slice(out, func(i, j int) bool { return Compare(t.Elems[0], out[i].Key, out[j].Key) < 0 })
+		sort.Slice(out, func(i, j int) bool { return compareNullable(t.Elems[0], out[i].Key, out[j].Key) < 0 })
 		return out, nil
 	case Tuple:
 		if x, ok := v.([]any); ok && len(x) == len(t.Elems) {
@@ -154,20 +159,7 @@ func Normalize(t Type, v any) (any, error) {
 			return out, nil
 		}
 	case UDT:
-		if m, ok := v.(map[string]any); ok {
-			if len(t.Field) == 0 {
-				// The schema names the type but not its fields: keep every field, by name.
-				out := make([]MapEntry, 0, len(m))
-				for k, fv := range m {
-					n, err := Normalize(Type{}, fv)
-					if err != nil {
-						return nil, err
-					}
-					out = append(out, MapEntry{k, n})
-				}
-				sort.Slice(out, func(i, j int) bool { return out[i].Key.(string) < out[j].Key.(string) })
-				return out, nil
-			}
+		if m, ok := v.(map[string]any); ok && len(t.Field) > 0 {
 			out := make([]any, len(t.Field))
 			for i, f := range t.Field {
 				e, err := Normalize(t.Elems[i], m[f])
@@ -179,10 +171,46 @@ func Normalize(t Type, v any) (any, error) {
 			return out, nil
 		}
 	}
+	if m, ok := v.(map[string]any); ok {
+		// A user type whose fields the schema does not name: keep every field, by name.
+		out := make([]MapEntry, 0, len(m))
+		for k, fv := range m {
+			n, err := Normalize(Type{}, fv)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, MapEntry{k, n})
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Key.(string) < out[j].Key.(string) })
+		return out, nil
+	}
 	if x, ok := v.([]any); ok {
 		return x, nil
 	}
 	return nil, fmt.Errorf("cannot hold a Go %T as CQL %s", v, t)
+}
+
+// normalizeEntries normalizes a map held as key/value pairs, sorting them by key. A user type
+// whose fields the schema does not name is held the same way, keyed by field name.
+func normalizeEntries(t Type, es []MapEntry) (any, error) {
+	out := make([]MapEntry, len(es))
+	for i, e := range es {
+		var err error
+		if out[i].Key, err = Normalize(elem(t, 0), e.Key); err != nil {
+			return nil, err
+		}
+		vt := elem(t, 1)
+		if t.Kind != Map {
+			vt = Type{}
+		}
+		if out[i].Value, err = Normalize(vt, e.Value); err != nil {
+			return nil, err
+		}
+	}
+	if t.Kind == Map {
+		sort.SliceStable(out, func(i, j int) bool { return compareNullable(t.Elems[0], out[i].Key, out[j].Key) < 0 })
+	}
+	return out, nil
 }
 
 // IsNaN reports whether v is a floating-point NaN.
