@@ -91,7 +91,7 @@ func object(b *bytes.Buffer, r *Result, row []any) {
 
 // jsonValue writes v as JSON: numbers as numbers (exact, however large), NaN and infinities, blobs,
 // uuids, times and inets as strings, lists, sets, vectors and tuples as arrays, maps and user types as
-// objects (a map key that is not text becomes its text).
+// objects (a map key that is not text becomes its JSON text, see jsonKey).
 func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 	switch x := v.(type) {
 	case nil:
@@ -101,7 +101,7 @@ func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 	case *big.Int:
 		b.WriteString(x.String())
 	case *inf.Dec:
-		b.WriteString(x.String())
+		b.WriteString(decimalText(x))
 	case bool:
 		b.WriteString(strconv.FormatBool(x))
 	case float64:
@@ -126,11 +126,7 @@ func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			if s, ok := e.Key.(string); ok {
-				jsonString(b, s)
-			} else {
-				jsonString(b, Text(elemType(t, 0), e.Key))
-			}
+			jsonKey(b, elemType(t, 0), e.Key)
 			b.WriteString(": ")
 			jsonValue(b, elemType(t, 1), e.Value)
 		}
@@ -160,6 +156,19 @@ func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 	default:
 		jsonString(b, Text(t, v))
 	}
+}
+
+// jsonKey writes a map key as a JSON object's key: the key's JSON value when that is a string, else
+// that value's JSON text as a string (as Cassandra's SELECT JSON writes keys): {"1.5": …},
+// {"2026-01-01T00:00:00.000Z": …}, {"[1, \"a\"]": …}.
+func jsonKey(b *bytes.Buffer, t types.Type, key any) {
+	var k bytes.Buffer
+	jsonValue(&k, t, key)
+	if bytes.HasPrefix(k.Bytes(), []byte(`"`)) {
+		b.Write(k.Bytes())
+		return
+	}
+	jsonString(b, k.String())
 }
 
 // jsonString writes s as a JSON string, leaving <, > and & as they are.

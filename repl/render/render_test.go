@@ -135,14 +135,42 @@ func TestText(t *testing.T) {
 		{"text", "a'b", "a'b"},
 		{"frozen<addr>", []any{nil, nil}, `{zip: null, "City name": null}`},
 		{"timestamp", time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600)), "2026-01-02 02:04:05.000000+0000"},
+		// Decimals as Cassandra and cqlsh print them: exponent form for a negative scale or more
+		// than six zeros after the point.
+		{"decimal", inf.NewDec(1, -10), "1E+10"},
+		{"decimal", inf.NewDec(-1, 21), "-1E-21"},
+		{"decimal", inf.NewDec(-15, 22), "-1.5E-21"},
+		{"decimal", inf.NewDec(1, 6), "0.000001"},
+		{"decimal", inf.NewDec(1, 7), "1E-7"},
+		{"decimal", inf.NewDec(0, 2), "0.00"},
+		{"decimal", inf.NewDec(0, -3), "0E+3"},
+		{"decimal", inf.NewDec(-15, 3), "-0.015"},
+		{"decimal", inf.NewDec(12345, 0), "12345"},
+		{"decimal", inf.NewDec(12345, -2), "1.2345E+6"},
+		// Inside collections cqlsh quotes timestamps and addresses, not dates and times of day.
+		{"list<date>", []any{time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC)}, "[2020-01-02]"},
+		{"set<time>", []any{time.Hour}, "{01:00:00.000000000}"},
+		{"tuple<timestamp, inet, uuid>", []any{time.Unix(0, 0), net.IP{10, 0, 0, 1}, types.UUIDValue{}},
+			"('1970-01-01 00:00:00.000000+0000', '10.0.0.1', 00000000-0000-0000-0000-000000000000)"},
+		// NULL inside a tuple is null (cqlsh prints Python's None), a zero duration 0s (cqlsh prints nothing).
+		{"tuple<int, text>", []any{nil, nil}, "(null, null)"},
+		{"map<text, duration>", []types.MapEntry{{Key: "z", Value: types.DurationValue{}}}, "{'z': 0s}"},
 	}
 	for _, c := range cases {
 		if got := Text(mustType(t, c.typ), c.v); got != c.want {
 			t.Errorf("Text(%s, %#v) = %q, want %q", c.typ, c.v, got, c.want)
 		}
 	}
-	if got := escapeControls("a\x00b\x7f\u0085"); got != `a\x00b\x7f\x85` {
-		t.Errorf("escapeControls = %q", got)
+	for in, want := range map[string]string{
+		"a\x00b\x7f\u0085": `a\x00b\x7f\x85`,
+		"no\u00a0break":    `no\xa0break`,
+		`back\slash`:       `back\\slash`,
+		"a\\nb\n":          `a\\nb\n`, // a backslash and n, then a newline
+		"ÿ 日本":             "ÿ 日本",
+	} {
+		if got := escapeControls(in); got != want {
+			t.Errorf("escapeControls(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -154,5 +182,29 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("xml"); err == nil {
 		t.Error("ParseFormat accepted xml")
+	}
+}
+
+// TestJSONMapKeys: a map key that is not text is its JSON value written as a string, as Cassandra's
+// SELECT JSON writes it.
+func TestJSONMapKeys(t *testing.T) {
+	cases := []struct {
+		typ  string
+		key  any
+		want string
+	}{
+		{"map<text, int>", "k", `{"k": 1}`},
+		{"map<double, int>", -2.5, `{"-2.5": 1}`},
+		{"map<boolean, int>", true, `{"true": 1}`},
+		{"map<timestamp, int>", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), `{"2026-01-01T00:00:00.000Z": 1}`},
+		{"map<date, int>", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), `{"2026-01-01": 1}`},
+		{"map<frozen<tuple<int, text>>, int>", []any{int64(1), "a"}, `{"[1, \"a\"]": 1}`},
+	}
+	for _, c := range cases {
+		var b bytes.Buffer
+		jsonValue(&b, mustType(t, c.typ), []types.MapEntry{{Key: c.key, Value: int64(1)}})
+		if b.String() != c.want {
+			t.Errorf("%s: %s, want %s", c.typ, b.String(), c.want)
+		}
 	}
 }

@@ -95,12 +95,15 @@ func writeExpanded(w io.Writer, r *Result, o Options) error {
 		names[i] = escapeControls(c.Name)
 		width = max(width, displayWidth(names[i]))
 	}
-	for i, row := range cells(r) {
-		fmt.Fprintf(&buf, "\n@ Row %d\n", o.FirstRow+i+1)
-		valueWidth := 0
+	rows := cells(r)
+	valueWidth := 0 // the widest value of all the rows, as cqlsh draws every row's rule
+	for _, row := range rows {
 		for _, v := range row {
 			valueWidth = max(valueWidth, displayWidth(v))
 		}
+	}
+	for i, row := range rows {
+		fmt.Fprintf(&buf, "\n@ Row %d\n", o.FirstRow+i+1)
 		fmt.Fprintf(&buf, "-%s-+-%s-\n", strings.Repeat("-", width), strings.Repeat("-", valueWidth))
 		for j, v := range row {
 			fmt.Fprintf(&buf, " %s%s | %s\n", names[j], strings.Repeat(" ", width-displayWidth(names[j])), v)

@@ -44,7 +44,7 @@ func text(t types.Type, v any, nested bool) string {
 	case *big.Int:
 		return x.String()
 	case *inf.Dec:
-		return x.String()
+		return decimalText(x)
 	case float64:
 		return floatText(x, t.Kind == types.Float)
 	case bool:
@@ -58,11 +58,11 @@ func text(t types.Type, v any, nested bool) string {
 		return x.String()
 	case time.Time:
 		if t.Kind == types.Date {
-			return quoteIf(nested, x.UTC().Format(dateLayout))
+			return x.UTC().Format(dateLayout)
 		}
 		return quoteIf(nested, x.UTC().Format(timestampLayout))
 	case time.Duration: // time of day
-		return quoteIf(nested, timeOfDay(x))
+		return timeOfDay(x)
 	case types.DurationValue:
 		return durationText(x)
 	case net.IP:
@@ -75,8 +75,8 @@ func text(t types.Type, v any, nested bool) string {
 	return fmt.Sprint(v)
 }
 
-// quoteIf quotes s as a CQL string literal inside collections, where CQL needs quotes around dates,
-// times and addresses.
+// quoteIf quotes s inside collections, as cqlsh quotes timestamps and addresses there (but not
+// dates and times of day).
 func quoteIf(nested bool, s string) string {
 	if nested {
 		return "'" + s + "'"
@@ -99,6 +99,36 @@ func floatText(f float64, single bool) string {
 		bits = 32
 	}
 	return strconv.FormatFloat(f, 'g', -1, bits)
+}
+
+// decimalText prints a decimal as Cassandra (Java's BigDecimal.toString) and cqlsh (Python's Decimal)
+// do: its digits with the point placed by its scale, unless the scale is negative or the value has
+// more than six zeros after the point, which print in exponent form: 1E+10, -1.5E-21.
+func decimalText(d *inf.Dec) string {
+	digits := new(big.Int).Abs(d.UnscaledBig()).String()
+	sign := ""
+	if d.Sign() < 0 {
+		sign = "-"
+	}
+	scale := int64(d.Scale())
+	exponent := int64(len(digits)-1) - scale // of the first digit
+	switch {
+	case scale >= 0 && exponent >= -6:
+		if scale == 0 {
+			return sign + digits
+		}
+		if pad := scale - int64(len(digits)) + 1; pad > 0 {
+			digits = strings.Repeat("0", int(pad)) + digits
+		}
+		point := int64(len(digits)) - scale
+		return sign + digits[:point] + "." + digits[point:]
+	default:
+		mantissa := digits[:1]
+		if len(digits) > 1 {
+			mantissa += "." + digits[1:]
+		}
+		return fmt.Sprintf("%s%sE%+d", sign, mantissa, exponent)
+	}
 }
 
 // timeOfDay prints nanoseconds since midnight as hh:mm:ss.nnnnnnnnn.
@@ -198,14 +228,17 @@ func fieldName(name string) string {
 	return name
 }
 
-// escapeControls makes control characters visible in a terminal cell: \n, \t, \r, and \xNN for the rest.
+// escapeControls makes control characters visible in a terminal cell, as cqlsh does: \n, \t, \r, and
+// \xNN for the rest; a backslash doubles, so that the escapes cannot be mistaken for text.
 func escapeControls(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || isControl(r) }) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
 		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\t':
@@ -221,4 +254,5 @@ func escapeControls(s string) string {
 	return b.String()
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
+// isControl reports the characters cqlsh escapes: C0 and C1 controls, DEL and the no-break space.
+func isControl(r rune) bool { return r < 0x20 || r >= 0x7f && r <= 0xa0 }
