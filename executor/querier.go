@@ -1,6 +1,10 @@
 package executor
 
-import "context"
+import (
+	"context"
+
+	"github.com/cqlscan/cqlscan/planner"
+)
 
 // PageRequest asks one host for one page of a statement's result.
 type PageRequest struct {
@@ -15,6 +19,15 @@ type PageRequest struct {
 type Page struct {
 	Rows []Row
 	Next []byte
+}
+
+// Result is the whole answer to a statement cqlscan passes through to Cassandra: its columns, its
+// rows, and the warnings Cassandra sent with it (a replication factor above the number of nodes,
+// too many tombstones read, …), which cqlsh prints after the result.
+type Result struct {
+	Columns  []planner.OutputColumn
+	Rows     []Row
+	Warnings []string
 }
 
 // Querier runs statements on chosen hosts. The cluster package implements it with gocql; tests can

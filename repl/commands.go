@@ -281,10 +281,12 @@ func (s *Session) describe(ctx context.Context, arg string) error {
 	if err != nil {
 		return err
 	}
-	cols, rows, err := s.Cluster.Exec(ctx, d.stmt, s.Keyspace)
+	res, err := s.Cluster.Exec(ctx, d.stmt, s.Keyspace)
 	if err != nil {
 		return err
 	}
+	defer s.printWarnings(res.Warnings)
+	cols, rows := res.Columns, res.Rows
 	if d.keyspace != "" && len(cols) > 0 && cols[0].Name == "keyspace_name" {
 		rows = slices.DeleteFunc(rows, func(r executor.Row) bool { return r[0] != d.keyspace })
 	}
@@ -330,10 +332,11 @@ func columnNames(cols []planner.OutputColumn) []string {
 }
 
 func (s *Session) show(ctx context.Context, arg string) error {
-	cols, rows, err := s.Cluster.Exec(ctx, "SELECT cluster_name, release_version, cql_version, native_protocol_version FROM system.local", "")
+	res, err := s.Cluster.Exec(ctx, "SELECT cluster_name, release_version, cql_version, native_protocol_version FROM system.local", "")
 	if err != nil {
 		return err
 	}
+	cols, rows := res.Columns, res.Rows
 	if len(rows) != 1 || len(cols) != 4 {
 		return errors.New("system.local returned no row")
 	}

@@ -33,13 +33,14 @@ func (c *schemaCache) refresh(cl Cluster) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		next := map[string]map[string][]string{}
-		_, kss, err := cl.Exec(ctx, "SELECT keyspace_name FROM system_schema.keyspaces", "")
+		kss, err := cl.Exec(ctx, "SELECT keyspace_name FROM system_schema.keyspaces", "")
 		if err == nil {
-			for _, r := range kss {
+			for _, r := range kss.Rows {
 				next[r[0].(string)] = map[string][]string{}
 			}
-			var cols []executor.Row
-			_, cols, err = cl.Exec(ctx, "SELECT keyspace_name, table_name, column_name, kind, position FROM system_schema.columns", "")
+			var res executor.Result
+			res, err = cl.Exec(ctx, "SELECT keyspace_name, table_name, column_name, kind, position FROM system_schema.columns", "")
+			cols := res.Rows
 			sort.SliceStable(cols, func(i, j int) bool { return columnRank(cols[i]) < columnRank(cols[j]) })
 			for _, r := range cols {
 				ks, t, col := r[0].(string), r[1].(string), r[2].(string)

@@ -23,8 +23,9 @@ import (
 type Cluster interface {
 	planner.Catalog
 	executor.Querier
-	// Exec runs a statement cqlscan does not plan, on any host, and returns its columns and rows.
-	Exec(ctx context.Context, stmt, keyspace string) ([]planner.OutputColumn, []executor.Row, error)
+	// Exec runs a statement cqlscan does not plan, on any host, and returns its columns, rows and
+	// Cassandra's warnings.
+	Exec(ctx context.Context, stmt, keyspace string) (executor.Result, error)
 	// HostNames maps host ids to addresses.
 	HostNames() map[string]string
 	// KeyspaceExists reports whether a keyspace exists.
@@ -183,16 +184,32 @@ func (s *Session) use(ctx context.Context, keyspace string) error {
 	return nil
 }
 
-// passThrough sends a statement to Cassandra as written and prints its rows, if any.
+// passThrough sends a statement to Cassandra as written and prints its rows, if any, then its
+// warnings.
 func (s *Session) passThrough(ctx context.Context, text string) error {
-	cols, rows, err := s.Cluster.Exec(ctx, text, s.Keyspace)
+	res, err := s.Cluster.Exec(ctx, text, s.Keyspace)
 	if err != nil {
 		return err
 	}
-	if len(cols) == 0 {
-		return nil
+	if len(res.Columns) > 0 {
+		if err := s.print(&render.Result{Columns: res.Columns, Rows: res.Rows}); err != nil {
+			return err
+		}
 	}
-	return s.print(&render.Result{Columns: cols, Rows: rows})
+	s.printWarnings(res.Warnings)
+	return nil
+}
+
+// printWarnings prints Cassandra's warnings as cqlsh does, but on Err, so that CSV and JSON output
+// stays clean: a blank line, "Warnings :", then each warning followed by a blank line.
+func (s *Session) printWarnings(ws []string) {
+	if len(ws) == 0 {
+		return
+	}
+	fmt.Fprint(s.Err, "\nWarnings :\n")
+	for _, w := range ws {
+		fmt.Fprintf(s.Err, "%s\n\n", w)
+	}
 }
 
 // ErrorLine formats an error as the line printed for it; continuation lines are indented.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -246,30 +247,45 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 }
 
 // Exec runs a statement on any host and returns its columns and rows (all pages), values in the
-// canonical forms of package types. It is used for statements cqlscan passes through to Cassandra.
-func (c *Conn) Exec(ctx context.Context, stmt, keyspace string) ([]planner.OutputColumn, []executor.Row, error) {
+// canonical forms of package types, and Cassandra's warnings, each once. It is used for statements
+// cqlscan passes through to Cassandra.
+func (c *Conn) Exec(ctx context.Context, stmt, keyspace string) (executor.Result, error) {
 	q := c.withConsistency(c.s.Query(stmt))
 	if keyspace != "" {
 		q = q.SetKeyspace(keyspace)
 	}
 	iter := q.IterContext(ctx)
-	var cols []planner.OutputColumn
+	var res executor.Result
 	for _, ci := range iter.Columns() {
-		cols = append(cols, planner.OutputColumn{Name: ci.Name, Type: typeOf(ci.TypeInfo)})
+		res.Columns = append(res.Columns, planner.OutputColumn{Name: ci.Name, Type: typeOf(ci.TypeInfo)})
 	}
+	res.Warnings = addWarnings(res.Warnings, iter.Warnings()) // the first page's
 	rows, err := scanRows(iter, -1)
+	res.Warnings = addWarnings(res.Warnings, iter.Warnings()) // the last page's
 	if cerr := iter.Close(); cerr != nil {
-		return nil, nil, cerr
+		return executor.Result{}, cerr
 	}
 	if err != nil {
-		return nil, nil, err
+		return executor.Result{}, err
 	}
+	cols := res.Columns
 	for _, row := range rows {
 		for i, v := range row {
 			if row[i], err = types.Normalize(cols[i].Type, v); err != nil {
-				return nil, nil, fmt.Errorf("column %s: %w", cols[i].Name, err)
+				return executor.Result{}, fmt.Errorf("column %s: %w", cols[i].Name, err)
 			}
 		}
 	}
-	return cols, rows, nil
+	res.Rows = rows
+	return res, nil
+}
+
+// addWarnings appends the warnings of ws not already in to.
+func addWarnings(to, ws []string) []string {
+	for _, w := range ws {
+		if !slices.Contains(to, w) {
+			to = append(to, w)
+		}
+	}
+	return to
 }

@@ -38,10 +38,11 @@ func TestDecodeFromCassandra(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	cols, rows, err := conn.Exec(ctx, `SELECT k, du, tup, lp, mp, st, pu, vf, vt, vl, vp, vtu, vv FROM dec_cluster.t WHERE k IN (1, 2, 3)`, "")
+	res, err := conn.Exec(ctx, `SELECT k, du, tup, lp, mp, st, pu, vf, vt, vl, vp, vtu, vv FROM dec_cluster.t WHERE k IN (1, 2, 3)`, "")
 	if err != nil {
 		t.Fatal(err)
 	}
+	cols, rows := res.Columns, res.Rows
 	want := [][]string{
 		{"int64(1)", "-14mo-3d-14706007008009ns", `[int64(1) NULL int64(3)]`, `[[int64(1) NULL] [NULL ""]]`,
 			`{"a": [NULL NULL]}`, `[[NULL "z"] [int64(1) NULL]]`, `[NULL "only y"]`, "[1.5 -0.25 3]", `["" "bé"]`,
