@@ -298,24 +298,33 @@ func (s *Session) describe(ctx context.Context, arg string) error {
 			fmt.Fprintf(&b, "\n%v\n", r[i])
 		}
 	case slices.Equal(names, []string{"keyspace_name", "type", "name"}): // a listing, by keyspace
+		// Laid out as cqlsh lays it out: names in columns, under a heading per keyspace unless a
+		// keyspace is in use.
+		var group []string
+		flush := func(ks string) {
+			if len(group) == 0 {
+				return
+			}
+			b.WriteString("\n")
+			if ks != "" && d.keyspace == "" {
+				fmt.Fprintf(&b, "Keyspace %s\n%s\n", ks, strings.Repeat("-", len("Keyspace ")+len(ks)))
+			}
+			b.WriteString(strings.Join(columnize(group, 80), "\n") + "\n")
+			group = group[:0]
+		}
 		last := ""
 		for _, r := range rows {
 			ks, name := fmt.Sprint(r[0]), fmt.Sprint(r[2])
 			if r[1] == "keyspace" {
-				b.WriteString(name + "  ")
-				continue
+				ks = "" // DESCRIBE KEYSPACES: one list, no headings
 			}
 			if ks != last {
-				if d.keyspace != "" { // cqlsh names the keyspace only when none is in use
-					b.WriteString("\n")
-				} else {
-					fmt.Fprintf(&b, "\n\nKeyspace %s\n%s\n", ks, strings.Repeat("-", len("Keyspace ")+len(ks)))
-				}
+				flush(last)
 				last = ks
 			}
-			b.WriteString(name + "  ")
+			group = append(group, name)
 		}
-		b.WriteString("\n")
+		flush(last)
 	default:
 		return s.print(&render.Result{Columns: cols, Rows: rows})
 	}

@@ -47,7 +47,7 @@ func Compare(cqlsh, cqlscan Output, unordered bool) []string {
 	for i := 0; i < len(cqlsh.Tables) && i < len(cqlscan.Tables); i++ {
 		diffs = append(diffs, compareTables(cqlsh.Tables[i], cqlscan.Tables[i], unordered)...)
 	}
-	if a, b := strings.Join(cqlsh.Other, "\n"), strings.Join(cqlscan.Other, "\n"); a != b {
+	if a, b := joinTrimmed(cqlsh.Other), joinTrimmed(cqlscan.Other); a != b {
 		diffs = append(diffs, fmt.Sprintf("other output: cqlsh %q, cqlscan %q", a, b))
 	}
 	return diffs
@@ -315,4 +315,14 @@ func SideBySide(cqlsh, cqlscan []string) string {
 		row(l, r)
 	}
 	return b.String()
+}
+
+// joinTrimmed joins lines without their trailing spaces, which are layout (cqlsh pads the last column
+// of a DESCRIBE listing, cqlscan does not).
+func joinTrimmed(lines []string) string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(out, "\n")
 }

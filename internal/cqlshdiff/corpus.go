@@ -27,6 +27,9 @@ type Statement struct {
 	Unordered bool
 	// Pending, when set, says why the statement cannot pass yet: a difference is reported, not failed.
 	Pending string
+	// Silent marks a statement that prints nothing when it works (USE, a BATCH): it must not fail in
+	// either tool.
+	Silent bool
 }
 
 // Corpus file syntax.
@@ -35,6 +38,7 @@ const (
 	statementsHeader = "== statements"
 	unorderedMark    = "-- unordered"
 	pendingMark      = "-- pending:"
+	silentMark       = "-- silent"
 )
 
 // ParseCorpus reads a corpus: a "== setup" section then a "== statements" section, one statement a
@@ -57,6 +61,8 @@ func ParseCorpus(text string) (*Corpus, error) {
 		case line == "":
 		case line == unorderedMark:
 			next.Unordered = true
+		case line == silentMark:
+			next.Silent = true
 		case strings.HasPrefix(line, pendingMark):
 			if next.Pending = strings.TrimSpace(strings.TrimPrefix(line, pendingMark)); next.Pending == "" {
 				return nil, fmt.Errorf("corpus line %d: a pending mark needs a reason", n)
@@ -69,7 +75,7 @@ func ParseCorpus(text string) (*Corpus, error) {
 			if !strings.HasSuffix(line, ";") {
 				return nil, fmt.Errorf("corpus line %d: a statement is one line ending in ';': %s", n, line)
 			}
-			if section == &c.Setup && (next.Unordered || next.Pending != "") {
+			if section == &c.Setup && (next.Unordered || next.Pending != "" || next.Silent) {
 				return nil, fmt.Errorf("corpus line %d: setup statements take no marks", n)
 			}
 			next.Text, next.Line = line, n

@@ -78,8 +78,12 @@ func TestAgainstCqlsh(t *testing.T) {
 	for i, st := range corpus.Statements {
 		t.Run(fmt.Sprintf("line%d", st.Line), func(t *testing.T) {
 			diffs := Compare(want[i], got[i], st.Unordered)
-			if len(want[i].Tables) == 0 && len(got[i].Tables) == 0 {
-				diffs = append(diffs, "neither tool printed a table: the statement fails in both (see their errors below)")
+			nothing := len(want[i].Tables) == 0 && len(got[i].Tables) == 0 && len(want[i].Other) == 0 && len(got[i].Other) == 0
+			switch {
+			case st.Silent && errorsFor(cqlshErr, batch, 2*i+2) != indent(""):
+				diffs = append(diffs, "a silent statement failed in cqlsh (see its errors below)")
+			case !st.Silent && nothing:
+				diffs = append(diffs, "neither tool printed anything: the statement fails in both (see their errors below)")
 			}
 			switch {
 			case st.Pending != "" && len(diffs) == 0:
@@ -93,6 +97,12 @@ func TestAgainstCqlsh(t *testing.T) {
 					errorsFor(cqlshErr, batch, 2*i+2), indent(cqlscanErr))
 			}
 		})
+	}
+	// cqlscan runs with --continue-on-error: any statement that failed in it said so on stderr.
+	for _, l := range strings.Split(cqlscanErr, "\n") {
+		if strings.HasPrefix(l, "error:") {
+			t.Errorf("cqlscan reported an error, and every corpus statement works in cqlsh: %s", l)
+		}
 	}
 	t.Logf("%d statements compared, %d pending:\n  %s", len(corpus.Statements), len(pending), strings.Join(pending, "\n  "))
 	if len(fixed) > 0 {
