@@ -96,23 +96,28 @@ func New(q Querier, opt Options) *Executor {
 		throttle: newThrottle(opt.MaxRequests, opt.MaxRows, opt.FetchSize)}
 }
 
-// Build returns the iterator that runs node.
-func (e *Executor) Build(node planner.Node) (Iter, error) {
+// Build returns the iterator that runs node. Without ORDER BY, rows come in the order Cassandra
+// itself returns them (token order, then clustering order; for partition reads, key order) wherever
+// that order shows in the result; where it cannot (see childOrdered), scans run unordered.
+func (e *Executor) Build(node planner.Node) (Iter, error) { return e.build(node, true) }
+
+// build returns the iterator of node; ordered says whether the order of node's rows shows.
+func (e *Executor) build(node planner.Node, ordered bool) (Iter, error) {
 	switch n := node.(type) {
 	case *planner.RangeAggregate:
 		it, err := newRangeAggregateIter(n, e)
 		if err != nil {
 			return nil, err
 		}
-		return it.pool(), nil
+		return it.pool(false), nil
 	case *planner.MergeAggregate:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, childOrdered(n, ordered))
 		if err != nil {
 			return nil, err
 		}
 		return &mergeAggIter{child: child, aggs: n.Aggs, finals: n.Finals}, nil
 	}
-	if it, err := e.buildOperator(node); it != nil || err != nil {
+	if it, err := e.buildOperator(node, ordered); it != nil || err != nil {
 		return it, err
 	}
 	return nil, fmt.Errorf("executor: no iterator for plan node %T", node)

@@ -129,33 +129,35 @@ func (it *partitionLimitIter) Next(ctx context.Context) (Row, error) {
 
 func (it *partitionLimitIter) Close() error { return it.child.Close() }
 
-// buildOperator returns the iterator of a client-side operator node, or nil.
-func (e *Executor) buildOperator(node planner.Node) (Iter, error) {
+// buildOperator returns the iterator of a client-side operator node, or nil; ordered says whether
+// the order of node's rows shows.
+func (e *Executor) buildOperator(node planner.Node, ordered bool) (Iter, error) {
+	below := childOrdered(node, ordered)
 	switch n := node.(type) {
 	case *planner.RangeScan:
-		return newRangeScanIter(n, e).pool(), nil
+		return newRangeScanIter(n, e).pool(ordered), nil
 	case *planner.PartitionRead:
-		return newPartitionReadIter(n, e).pool(), nil
+		return newPartitionReadIter(n, e).pool(ordered), nil
 	case *planner.Filter:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, below)
 		return &filterIter{child: child, cond: n.Cond}, err
 	case *planner.Project:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, below)
 		return &projectIter{child: child, exprs: n.Exprs}, err
 	case *planner.Distinct:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, below)
 		return &distinctIter{child: child, seen: map[string]bool{}}, err
 	case *planner.Limit:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, below)
 		return &limitIter{child: child, left: n.N}, err
 	case *planner.Sort:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, below)
 		return &bufferedIter{child: child, fill: (&sortIter{child: child, keys: n.Keys, limit: n.Limit}).fill}, err
 	case *planner.PartitionLimit:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, below)
 		return &partitionLimitIter{child: child, n: n.N, keys: n.Keys, seen: map[string]int64{}}, err
 	case *planner.HashAggregate:
-		child, err := e.Build(n.Child)
+		child, err := e.build(n.Child, below)
 		return &bufferedIter{child: child, fill: (&aggIter{child: child, node: n}).fill}, err
 	}
 	return nil, nil

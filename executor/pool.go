@@ -16,7 +16,8 @@ import (
 // A read that fails for good either stops everything (the first such error cancels every worker and
 // is what Next returns) or, with keepGoing, is recorded while the other reads finish, and Next then
 // returns a *ScanError listing every failure: what a checkpointed aggregate wants, so that a resume
-// has as little left to do as possible. Close cancels and waits for every worker.
+// has as little left to do as possible. Close cancels and waits for every worker. Results whose row
+// order shows use orderedPool instead.
 type readPool struct {
 	concurrency int
 	reads       []read

@@ -66,15 +66,19 @@ type rowsFallback struct {
 // fallbackDepth is how many times an aggregate range is halved before it reads rows instead.
 const fallbackDepth = 3
 
-// pool returns the iterator that runs the reads.
-func (it *scanIter) pool() Iter {
+// pool returns the iterator that runs the reads: with ordered, one that emits their rows in the
+// order of the reads; otherwise the faster one that emits pages as they complete.
+func (it *scanIter) pool(ordered bool) Iter {
 	ranges := make([]ring.Range, len(it.reads))
 	for i, rd := range it.reads {
 		ranges[i] = rd.rng
 	}
 	it.ex.opt.Stats.addPlanned(ranges)
-	p := &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead,
-		keepGoing: it.aggregate && it.ex.opt.KeepGoing}
+	keepGoing := it.aggregate && it.ex.opt.KeepGoing
+	var p Iter = &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, keepGoing: keepGoing}
+	if ordered {
+		p = &orderedPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, keepGoing: keepGoing}
+	}
 	if len(it.done) > 0 {
 		return &prefixIter{rows: it.done, rest: p}
 	}
@@ -156,11 +160,11 @@ func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) (*scanIter, 
 	return it, nil
 }
 
-// newPartitionReadIter plans one read per partition.
+// newPartitionReadIter plans one read per partition, in the order Cassandra reads them.
 func newPartitionReadIter(n *planner.PartitionRead, ex *Executor) *scanIter {
 	from := "SELECT " + selectorList(n.Selectors) + " FROM " + tableRef(n.Table)
 	it := &scanIter{sels: n.Selectors, ex: ex}
-	for _, k := range n.Keys {
+	for _, k := range partitionOrder(n.Table, n.Keys) {
 		where := planner.PartitionWhere(n.Table, k)
 		stmt := statement(from, []string{where}, n.Restrictions, n.PerPartitionLimit, 0)
 		it.reads = append(it.reads, read{partition: where, stmt: stmt})
