@@ -255,7 +255,38 @@ func bindSelect(sel *parser.Select, table *schema.Table, p *ring.Partitioner, re
 		}
 		b.keys = append(b.keys, SortKey{Index: idx, Desc: o.Desc, T: t, Name: name})
 	}
+	if err := b.clusteringTail(sel, table, outB); err != nil {
+		return nil, err
+	}
 	return b, nil
+}
+
+// clusteringTail completes an ORDER BY of leading clustering columns as Cassandra orders it: the
+// rest of the clustering key follows in its declared order when the ORDER BY follows that order,
+// reversed when it reverses it (ORDER BY c1 ASC on (c1 DESC, c2 ASC) gives c2 DESC). Those columns
+// become hidden sort keys, so that ties break as in Cassandra.
+func (b *boundSelect) clusteringTail(sel *parser.Select, table *schema.Table, outB *binder) error {
+	ck := table.ClusteringKey()
+	if b.isAgg || b.distinct || len(sel.OrderBy) == 0 || len(sel.OrderBy) >= len(ck) {
+		return nil
+	}
+	reversed := sel.OrderBy[0].Desc != ck[0].Desc
+	for i, o := range sel.OrderBy {
+		ref, ok := o.Expr.(*parser.ColumnRef)
+		if !ok || ref.Name != ck[i].Name || (o.Desc != ck[i].Desc) != reversed {
+			return nil // not an ORDER BY Cassandra would take: sort by what was asked, no more
+		}
+	}
+	for _, c := range ck[len(sel.OrderBy):] {
+		x, err := outB.bind(&parser.ColumnRef{Name: c.Name})
+		if err != nil {
+			return err
+		}
+		b.exprs = append(b.exprs, x)
+		b.names = append(b.names, c.Name)
+		b.keys = append(b.keys, SortKey{Index: len(b.exprs) - 1, Desc: c.Desc != reversed, T: x.Type(), Name: parser.QuoteIdent(c.Name)})
+	}
+	return nil
 }
 
 // ordinal reads a GROUP BY or ORDER BY term that is a whole number as a position in the select list,

@@ -38,13 +38,14 @@ func (c *Conn) Table(ctx context.Context, keyspace, name string) (*schema.Table,
 	}
 	t := &schema.Table{Keyspace: keyspace, Name: name, Replication: rep}
 	err = retryMeta(ctx, func(int) error {
-		iter := c.s.Query(`SELECT column_name, kind, position, type FROM system_schema.columns
+		iter := c.s.Query(`SELECT column_name, kind, position, type, clustering_order FROM system_schema.columns
 			WHERE keyspace_name = ? AND table_name = ?`, keyspace, name).IterContext(ctx)
 		t.Columns = t.Columns[:0]
-		var col, kind, typ string
+		var col, kind, typ, order string
 		var pos int
-		for iter.Scan(&col, &kind, &pos, &typ) {
-			t.Columns = append(t.Columns, schema.Column{Name: col, Kind: schema.KindFromSchema(kind), Position: pos, Type: typ})
+		for iter.Scan(&col, &kind, &pos, &typ, &order) {
+			t.Columns = append(t.Columns, schema.Column{Name: col, Kind: schema.KindFromSchema(kind), Position: pos,
+				Type: typ, Desc: order == "desc"})
 		}
 		return iter.Close()
 	})
