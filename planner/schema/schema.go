@@ -36,7 +36,7 @@ type Column struct {
 	Name     string
 	Type     string // CQL type as the schema prints it, e.g. "int", "map<text, int>"
 	Kind     ColumnKind
-	Position int // position within the partition key or clustering key
+	Position int  // position within the partition key or clustering key
 	Desc     bool // a clustering column stored in descending order (CLUSTERING ORDER BY … DESC)
 }
 
