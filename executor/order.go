@@ -23,7 +23,9 @@ import (
 // pk`, token order, as Cassandra returns them). They do not: on a 200,000-row table of the
 // three-node cluster, ordered input made GROUP BY and DISTINCT 2-10% slower at RF 1 (up to 30% while
 // the cluster was loaded), where a slow head range holds up the ranges behind it; at RF 3 it made no
-// difference. Their rows keep the order of whichever pages came first.
+// difference. Their rows keep the order of whichever pages came first, except where the statement is
+// one Cassandra runs itself (GROUP BY the partition key, SELECT DISTINCT of it: the plan's KeyOrder),
+// whose order cqlsh shows and cqlscan keeps.
 const groupsInOrder = false
 
 // childOrdered says whether the order of node's input shows in its output, given whether the order
@@ -33,9 +35,9 @@ func childOrdered(node planner.Node, ordered bool) bool {
 	case *planner.Sort, *planner.MergeAggregate:
 		return false // a sort sets its own order; a merge folds its input into one row
 	case *planner.HashAggregate:
-		return ordered && groupsInOrder && len(n.Groups) > 0
+		return ordered && len(n.Groups) > 0 && (groupsInOrder || n.KeyOrder)
 	case *planner.Distinct:
-		return ordered && groupsInOrder
+		return ordered && (groupsInOrder || n.KeyOrder)
 	}
 	return ordered // filters, projections, limits pass rows on in order
 }

@@ -356,6 +356,8 @@ func TestBuildOrdersOnlyWhereOrderShows(t *testing.T) {
 		{"group by", &planner.HashAggregate{Groups: []expr.Expr{col}, Child: scan()}, groupsInOrder},
 		{"one group", &planner.HashAggregate{Aggs: []planner.Aggregate{{Func: "count", Star: true}}, Child: scan()}, false},
 		{"distinct", &planner.Distinct{Child: scan()}, groupsInOrder},
+		{"group by the partition key", &planner.HashAggregate{Groups: []expr.Expr{col}, Child: scan(), KeyOrder: true}, true},
+		{"distinct partition keys", &planner.Distinct{Child: scan(), KeyOrder: true}, true},
 		{"distinct, sorted", &planner.Sort{Keys: []planner.SortKey{{Index: 0}}, Child: &planner.Distinct{Child: scan()}}, false},
 		{"range aggregate", countPlan(t, threeHosts(), 1, 4), false},
 		{"partitions", &planner.PartitionRead{Table: table, Keys: [][]string{{"1", "2"}}}, true},

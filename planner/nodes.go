@@ -110,6 +110,10 @@ type HashAggregate struct {
 	Child  Node
 	Groups []expr.Expr
 	Aggs   []Aggregate
+	// KeyOrder says the groups start with the partition key, as in a GROUP BY Cassandra runs itself:
+	// they are to come out in its order (token order), so the input is read in order and groups are
+	// emitted as first seen.
+	KeyOrder bool
 }
 
 // Project computes output expressions. Hidden trailing columns (ORDER BY keys not selected) are
@@ -121,7 +125,12 @@ type Project struct {
 }
 
 // Distinct drops repeated rows.
-type Distinct struct{ Child Node }
+type Distinct struct {
+	Child Node
+	// KeyOrder says the values hold the whole partition key, as in a SELECT DISTINCT Cassandra runs
+	// itself: they are to come out in token order, as first seen from an input read in order.
+	KeyOrder bool
+}
 
 // SortKey is one ORDER BY key, a position in the child's rows.
 type SortKey struct {
@@ -208,7 +217,11 @@ func (n *HashAggregate) Describe() string {
 	if len(n.Groups) == 0 {
 		return "HashAggregate " + strings.Join(aggs, ", ")
 	}
-	return fmt.Sprintf("HashAggregate %s GROUP BY %s", strings.Join(aggs, ", "), joinExprs(n.Groups))
+	order := ""
+	if n.KeyOrder {
+		order = ", groups in token order"
+	}
+	return fmt.Sprintf("HashAggregate %s GROUP BY %s%s", strings.Join(aggs, ", "), joinExprs(n.Groups), order)
 }
 
 // Columns implements Node.
@@ -251,7 +264,12 @@ func (n *Project) Columns() []OutputColumn {
 func (n *Distinct) Children() []Node { return []Node{n.Child} }
 
 // Describe implements Node.
-func (n *Distinct) Describe() string { return "Distinct" }
+func (n *Distinct) Describe() string {
+	if n.KeyOrder {
+		return "Distinct, in token order"
+	}
+	return "Distinct"
+}
 
 // Columns implements Node.
 func (n *Distinct) Columns() []OutputColumn { return n.Child.Columns() }

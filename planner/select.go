@@ -88,7 +88,8 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 			}
 		}
 		if b.isAgg {
-			node = &HashAggregate{Child: node, Groups: b.agg.groups, Aggs: b.agg.aggs}
+			node = &HashAggregate{Child: node, Groups: b.agg.groups, Aggs: b.agg.aggs,
+				KeyOrder: len(b.agg.groups) > 0 && b.startsWithPartitionKey(b.agg.groups)}
 		}
 	}
 	if b.having != nil {
@@ -96,7 +97,7 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 	}
 	node = &Project{Child: node, Exprs: b.exprs, Names: b.names}
 	if b.distinct {
-		node = &Distinct{Child: node}
+		node = &Distinct{Child: node, KeyOrder: b.holdsPartitionKey(b.exprs[:b.visible])}
 	}
 	switch {
 	case len(b.keys) > 0 && b.limit != nil:
@@ -131,6 +132,42 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 		src.Selectors = b.sc.sel
 	}
 	return node, nil
+}
+
+// scanColumn names the table column e reads as it is, or "".
+func (b *boundSelect) scanColumn(e expr.Expr) string {
+	if c, ok := e.(*expr.Col); ok && c.Index < len(b.sc.sel) {
+		return b.sc.sel[c.Index].Column
+	}
+	return ""
+}
+
+// startsWithPartitionKey reports whether es begin with the partition key's columns, in key order.
+func (b *boundSelect) startsWithPartitionKey(es []expr.Expr) bool {
+	pk := b.sc.table.PartitionKey()
+	if len(es) < len(pk) {
+		return false
+	}
+	for i, c := range pk {
+		if b.scanColumn(es[i]) != c.Name {
+			return false
+		}
+	}
+	return true
+}
+
+// holdsPartitionKey reports whether every partition key column is among es.
+func (b *boundSelect) holdsPartitionKey(es []expr.Expr) bool {
+	have := map[string]bool{}
+	for _, e := range es {
+		have[b.scanColumn(e)] = true
+	}
+	for _, c := range b.sc.table.PartitionKey() {
+		if !have[c.Name] {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *boundSelect) aggs() []Aggregate {
