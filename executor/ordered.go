@@ -41,7 +41,6 @@ const (
 type orderedPool struct {
 	concurrency int
 	reads       []read
-	keepGoing   bool
 	run         func(ctx context.Context, rd read, emit func([]Row) error) ([]read, error)
 
 	once   sync.Once
@@ -52,16 +51,15 @@ type orderedPool struct {
 	ready  chan struct{} // poked when the head has something new: a page, its end, or an error
 	buf    []Row
 
-	mu       sync.Mutex
-	cond     *sync.Cond // workers wait on it for a read to start or room in their read's pages
-	head     *slot      // the first read not wholly emitted; nil once all are
-	next     *slot      // the first read never started; nil once all are
-	open     int        // reads from head up to next
-	active   int        // reads being run
-	err      error
-	failures []*RangeError
-	held     int // pages held by all reads
-	maxHeld  int // the most ever held, for tests of the bound
+	mu     sync.Mutex
+	cond   *sync.Cond // workers wait on it for a read to start or room in their read's pages
+	head   *slot      // the first read not wholly emitted; nil once all are
+	next   *slot      // the first read never started; nil once all are
+	open   int        // reads from head up to next
+	active int        // reads being run
+	outcome
+	held    int // pages held by all reads
+	maxHeld int // the most ever held, for tests of the bound
 }
 
 // slot is one read's place in the order.
@@ -214,16 +212,12 @@ func (p *orderedPool) finish(ctx context.Context, s *slot, pieces []read, err er
 	case ctx.Err() != nil: // errors caused by a cancellation are not the cause
 		return false
 	}
-	if re, ok := err.(*RangeError); ok && p.keepGoing {
-		p.failures = append(p.failures, re)
+	if p.fail(err) {
 		s.state = slotDone // what it emitted stands; the ScanError says the rest is missing
 		if s == p.head {
 			p.poke()
 		}
 		return true
-	}
-	if p.err == nil {
-		p.err = err
 	}
 	p.cancel()
 	p.poke()
@@ -234,15 +228,7 @@ func (p *orderedPool) finish(ctx context.Context, s *slot, pieces []read, err er
 func (p *orderedPool) result(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	switch {
-	case p.err != nil:
-		return p.err
-	case len(p.failures) > 0:
-		return &ScanError{Failed: p.failures, Total: len(p.reads)}
-	case ctx.Err() != nil:
-		return ctx.Err()
-	}
-	return io.EOF
+	return p.end(ctx, len(p.reads))
 }
 
 // Next implements Iter. The context of the first call governs the workers.

@@ -513,7 +513,7 @@ func TestOrderedPoolKeepGoing(t *testing.T) {
 	}}
 	ex := New(f, Options{Concurrency: 4, FetchSize: 50})
 	it := newRangeScanIter(denseScan(1, 30), ex)
-	pool := &orderedPool{concurrency: 4, reads: it.reads, run: it.runRead, keepGoing: true}
+	pool := &orderedPool{concurrency: 4, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: true}}
 	rows, err := Drain(context.Background(), pool)
 	var se *ScanError
 	if !errors.As(err, &se) || len(se.Failed) != 1 {

@@ -21,7 +21,6 @@ import (
 type readPool struct {
 	concurrency int
 	reads       []read
-	keepGoing   bool
 	// run performs one read, handing its rows to emit as pages complete. It returns the pieces to
 	// queue instead when it splits the read.
 	run func(ctx context.Context, rd read, emit func([]Row) error) ([]read, error)
@@ -32,12 +31,11 @@ type readPool struct {
 	cancel  context.CancelFunc
 	buf     []Row
 
-	mu       sync.Mutex
-	cond     *sync.Cond
-	queue    []read
-	active   int // reads being run
-	err      error
-	failures []*RangeError
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  []read
+	active int // reads being run
+	outcome
 }
 
 func (p *readPool) start(ctx context.Context) {
@@ -117,12 +115,8 @@ func (p *readPool) finish(ctx context.Context, pieces []read, err error) bool {
 	case ctx.Err() != nil: // errors caused by a cancellation are not the cause
 		return false
 	}
-	if re, ok := err.(*RangeError); ok && p.keepGoing {
-		p.failures = append(p.failures, re)
+	if p.fail(err) {
 		return true
-	}
-	if p.err == nil {
-		p.err = err
 	}
 	p.cancel()
 	return false
@@ -132,11 +126,40 @@ func (p *readPool) finish(ctx context.Context, pieces []read, err error) bool {
 func (p *readPool) result(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.end(ctx, len(p.reads))
+}
+
+// outcome is how a pool of reads ends, for readPool and orderedPool alike (under their locks): the
+// first error that stops every read, or, when the pool keeps going past ranges that failed for good
+// (keepGoing), those ranges.
+type outcome struct {
+	keepGoing bool
+	err       error
+	failures  []*RangeError
+}
+
+// fail records the error a read ended with: true when the pool keeps going past it, false when it
+// must stop.
+func (o *outcome) fail(err error) bool {
+	if re, ok := err.(*RangeError); ok && o.keepGoing {
+		o.failures = append(o.failures, re)
+		return true
+	}
+	if o.err == nil {
+		o.err = err
+	}
+	return false
+}
+
+// end is the error a pool's Next ends with, once its reads are done or its workers stopped: the
+// fatal error, a *ScanError listing the failed ranges of the reads planned, the context's error, or
+// io.EOF when every read succeeded.
+func (o *outcome) end(ctx context.Context, reads int) error {
 	switch {
-	case p.err != nil:
-		return p.err
-	case len(p.failures) > 0:
-		return &ScanError{Failed: p.failures, Total: len(p.reads)}
+	case o.err != nil:
+		return o.err
+	case len(o.failures) > 0:
+		return &ScanError{Failed: o.failures, Total: reads}
 	case ctx.Err() != nil:
 		return ctx.Err()
 	}

@@ -75,9 +75,9 @@ func (it *scanIter) pool(ordered bool) Iter {
 	}
 	it.ex.opt.Stats.addPlanned(ranges)
 	keepGoing := it.aggregate && it.ex.opt.KeepGoing
-	var p Iter = &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, keepGoing: keepGoing}
+	var p Iter = &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: keepGoing}}
 	if ordered {
-		p = &orderedPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, keepGoing: keepGoing}
+		p = &orderedPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: keepGoing}}
 	}
 	if len(it.done) > 0 {
 		return &prefixIter{rows: it.done, rest: p}
