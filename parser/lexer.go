@@ -320,8 +320,9 @@ func durationLen(s string) int {
 			break
 		}
 		u := ""
+		next := strings.ToLower(s[n+d : min(len(s), n+d+3)]) // units are at most 3 bytes (µs)
 		for _, unit := range durationUnits {
-			if strings.HasPrefix(strings.ToLower(s[n+d:]), unit) {
+			if strings.HasPrefix(next, unit) {
 				u = unit
 				break
 			}
