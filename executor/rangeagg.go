@@ -23,10 +23,14 @@ type RangeError struct {
 }
 
 func (e *RangeError) Error() string {
+	what := fmt.Sprintf("token range %v", e.Range)
 	if e.Partition != "" {
-		return fmt.Sprintf("partition %s on %s: %v", e.Partition, e.Host, e.Err)
+		what = "partition " + e.Partition
 	}
-	return fmt.Sprintf("token range %v on %s: %v", e.Range, e.Host, e.Err)
+	if e.Host == "" { // the driver chose the coordinator (partition reads)
+		return fmt.Sprintf("%s: %v", what, e.Err)
+	}
+	return fmt.Sprintf("%s on %s: %v", what, e.Host, e.Err)
 }
 
 // Unwrap returns the cause.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"math/rand"
 	"runtime"
 	"sort"
@@ -271,5 +272,21 @@ func TestJournalOnlyCompletedRanges(t *testing.T) {
 	rows, err := Drain(context.Background(), it)
 	if err != nil && err != io.EOF || rows[0][0] != int64(2001) {
 		t.Fatalf("resumed: %v, %v", rows, err)
+	}
+}
+
+func TestRangeErrorNamesWhatFailed(t *testing.T) {
+	cause := errors.New("boom")
+	for _, c := range []struct {
+		e    *RangeError
+		want string
+	}{
+		{&RangeError{Partition: "k = 1", Err: cause}, "partition k = 1: boom"},
+		{&RangeError{Partition: "k = 1", Host: "127.0.0.1:9042", Err: cause}, "partition k = 1 on 127.0.0.1:9042: boom"},
+		{&RangeError{Range: ring.Range{Start: big.NewInt(-5), End: big.NewInt(7)}, Host: "h", Err: cause}, "token range (-5, 7] on h: boom"},
+	} {
+		if got := c.e.Error(); got != c.want {
+			t.Errorf("%q, want %q", got, c.want)
+		}
 	}
 }
