@@ -28,17 +28,19 @@ var ErrNotOnReplicas = errors.New("cannot be computed by the replicas")
 // ErrCassandra wraps Cassandra's refusal of a replica-side selector.
 var ErrCassandra = errors.New("Cassandra refused")
 
-// clientFuncs are the functions cqlscan evaluates or plans itself; every other function call is the
-// replicas' to compute.
-var clientFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
-	"writetime": true, "ttl": true, "token": true}
+// isClientFunc reports whether cqlscan evaluates or plans a function itself: the aggregates, and
+// writetime, ttl and token, which it types and routes itself. Every other call is the replicas' to
+// compute.
+func isClientFunc(name string) bool {
+	return aggregateFuncs[name] || name == "writetime" || name == "ttl" || name == "token"
+}
 
 // isReplicaExpr reports whether e is computed by the replicas: a function cqlscan does not know
 // itself, a CAST, or a user type's field.
 func isReplicaExpr(e parser.Expr) bool {
 	switch x := e.(type) {
 	case *parser.FuncCall:
-		return x.Keyspace != "" || !clientFuncs[x.Name]
+		return x.Keyspace != "" || !isClientFunc(x.Name)
 	case *parser.Cast, *parser.Field:
 		return true
 	}
@@ -127,7 +129,7 @@ func cassandraName(f *parser.FuncCall) string {
 	switch {
 	case f.Distinct, f.Name == "writetime", f.Name == "ttl":
 		return f.String()
-	case clientFuncs[f.Name]:
+	case isClientFunc(f.Name):
 		return "system." + f.String()
 	}
 	return f.String()
