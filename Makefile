@@ -22,7 +22,7 @@ demo: build
 # Two clusters: one node on 127.0.0.21, three nodes on 127.0.0.31-33; and cqlsh from PyPI (installed
 # once), the oracle of the differential test.
 test-clusters:
-	$(DEVCLUSTER) --name test1 up -n 1 --first-ip 21
+	$(DEVCLUSTER) --name test1 up -n 1 --first-ip 21 --set 'user_defined_functions_enabled: true'
 	$(DEVCLUSTER) --name test3 up -n 3 --first-ip 31
 	$(DEVCLUSTER) --name test1 cqlsh -e "SELECT release_version FROM system.local" > /dev/null
 

@@ -149,7 +149,7 @@ type sumAcc struct {
 }
 
 func (s *sumAcc) add(v any) error {
-	if v == nil {
+	if v == nil || types.IsEmpty(v) { // Cassandra's sum skips zero-byte values too
 		return nil
 	}
 	s.any = true
@@ -198,7 +198,7 @@ type avgAcc struct {
 }
 
 func (a *avgAcc) add(v any) error {
-	if v == nil {
+	if v == nil || types.IsEmpty(v) {
 		return nil
 	}
 	a.n++

@@ -37,16 +37,17 @@ func (e *RangeError) Error() string {
 func (e *RangeError) Unwrap() error { return e.Err }
 
 // mergeValue folds a partial aggregate value into an accumulated one: counts and sums add up (a
-// missing count is 0), minima and maxima compare; NULL means "no value yet".
+// missing count is 0), minima and maxima compare (an Empty value is the least); NULL means "no value
+// yet", and so does an Empty sum.
 func mergeValue(a planner.PushedAgg, acc, v any) any {
 	switch {
 	case a.Func == planner.AggCount:
 		x, _ := acc.(int64)
 		y, _ := v.(int64)
 		return x + y
-	case v == nil:
+	case v == nil, a.Func == planner.AggSum && types.IsEmpty(v):
 		return acc
-	case acc == nil:
+	case acc == nil, a.Func == planner.AggSum && types.IsEmpty(acc):
 		return v
 	case a.Func == planner.AggSum:
 		switch x := acc.(type) {

@@ -45,6 +45,11 @@ func encode(t types.Type, v any) (*string, error) {
 		s = strconv.FormatInt(int64(x), 10)
 	case net.IP:
 		s = x.String()
+	case types.Empty:
+		if t.IsText() || t.Kind == types.Blob {
+			return nil, fmt.Errorf("no empty value in %s", t)
+		}
+		s = "" // no other value of these types is written as nothing
 	default:
 		return nil, fmt.Errorf("cannot save a %s value (%T) in a checkpoint", t, v)
 	}
@@ -57,6 +62,9 @@ func decode(t types.Type, s *string) (any, error) {
 		return nil, nil
 	}
 	bad := func(err error) error { return fmt.Errorf("bad %s value %q: %v", t, *s, err) }
+	if *s == "" && !t.IsText() && t.Kind != types.Blob {
+		return types.Empty{}, nil
+	}
 	switch {
 	case t.IsInteger():
 		n, err := strconv.ParseInt(*s, 10, 64)

@@ -40,6 +40,9 @@ func decode(ti gocql.TypeInfo, data []byte) (any, error) {
 	}
 	switch t := ti.(type) {
 	case gocql.CollectionType:
+		if len(data) == 0 {
+			return types.Empty{}, nil
+		}
 		switch t.Type() {
 		case gocql.TypeList, gocql.TypeSet:
 			return decodeCollection(t.Elem, data)
@@ -278,6 +281,13 @@ func decodeNative(ti gocql.TypeInfo, data []byte) (any, error) {
 		return string(data), nil
 	case gocql.TypeBlob:
 		return append([]byte{}, data...), nil
+	case gocql.TypeCustom:
+		return append([]byte{}, data...), nil
+	}
+	if len(data) == 0 {
+		return types.Empty{}, nil // zero bytes, apart from NULL (blobAsInt(0x))
+	}
+	switch ti.Type() {
 	case gocql.TypeBoolean:
 		return unmarshal[bool](ti, data)
 	case gocql.TypeTinyInt, gocql.TypeSmallInt, gocql.TypeInt, gocql.TypeBigInt, gocql.TypeCounter:

@@ -166,6 +166,15 @@ func TestDecode(t *testing.T) {
 		{"duration", nil, "NULL"},
 		{"blob", nil, "NULL"},
 		{"vector<float, 2>", nil, "NULL"},
+		// Zero bytes are Empty, not NULL and not zero, in every type but text and blob.
+		{"int", []byte{}, "types.Empty({})"},
+		{"boolean", []byte{}, "types.Empty({})"},
+		{"uuid", []byte{}, "types.Empty({})"},
+		{"timestamp", []byte{}, "types.Empty({})"},
+		{"double", []byte{}, "types.Empty({})"},
+		{"varint", []byte{}, "types.Empty({})"},
+		{"list<int>", coll(2, []byte{}, i32(1)), "[types.Empty({}) int64(1)]"},
+		{"tuple<int, text>", fields([]byte{}, []byte{}), `[types.Empty({}) ""]`},
 
 		// Collections, with NULLs at every depth (Cassandra refuses NULL elements, the protocol does not).
 		{"list<int>", coll(3, i32(1), nil, i32(3)), "[int64(1) NULL int64(3)]"},

@@ -73,11 +73,11 @@ func ArithType(op string, l, r types.Type) (types.Type, error) {
 // Eval implements Expr.
 func (a *Arith) Eval(row []any) (any, error) {
 	l, err := a.L.Eval(row)
-	if err != nil || l == nil {
+	if err != nil || unknown(l) {
 		return nil, err
 	}
 	r, err := a.R.Eval(row)
-	if err != nil || r == nil {
+	if err != nil || unknown(r) {
 		return nil, err
 	}
 	return Apply(a.Op, a.T, l, r)
@@ -201,7 +201,7 @@ func (a *Arith) String() string   { return paren(a.L) + " " + a.Op + " " + paren
 // Eval implements Expr.
 func (n *Neg) Eval(row []any) (any, error) {
 	v, err := n.X.Eval(row)
-	if err != nil || v == nil {
+	if err != nil || unknown(v) {
 		return nil, err
 	}
 	switch x := v.(type) {

@@ -26,7 +26,7 @@ var (
 // Eval implements Expr.
 func (c *Contains) Eval(row []any) (any, error) {
 	x, err := c.X.Eval(row)
-	if err != nil || x == nil {
+	if err != nil || unknown(x) {
 		return nil, err
 	}
 	v, err := c.V.Eval(row)
@@ -69,7 +69,7 @@ func (c *Contains) String() string {
 // Eval implements Expr.
 func (ix *Index) Eval(row []any) (any, error) {
 	x, err := ix.X.Eval(row)
-	if err != nil || x == nil {
+	if err != nil || unknown(x) {
 		return nil, err
 	}
 	k, err := ix.K.Eval(row)

@@ -124,10 +124,14 @@ func (c *Compare) Eval(row []any) (any, error) {
 func (c *Compare) Type() types.Type { return boolType }
 func (c *Compare) String() string   { return paren(c.L) + " " + c.Op + " " + paren(c.R) }
 
+// unknown reports whether v is NULL or Empty (zero bytes), which arithmetic, collection access and
+// conditions treat alike: their result is NULL (unknown).
+func unknown(v any) bool { return v == nil || types.IsEmpty(v) }
+
 // truth evaluates a predicate to true, false or nil (unknown).
 func truth(e Expr, row []any) (any, error) {
 	v, err := e.Eval(row)
-	if err != nil || v == nil {
+	if err != nil || unknown(v) {
 		return nil, err
 	}
 	b, ok := v.(bool)

@@ -43,6 +43,22 @@ func TestThreeValuedLogic(t *testing.T) {
 	if got, _ := (&In{a, []Expr{one, &Const{T: intT}}}).Eval([]any{int64(3)}); got != nil {
 		t.Errorf("3 IN (1, NULL) = %v, want unknown", got)
 	}
+	// An Empty value is less than every other (as in Cassandra), not NULL; as a condition it is unknown.
+	empty := []any{types.Empty{}, types.Empty{}}
+	for _, c := range []struct {
+		e    Expr
+		want any
+	}{
+		{&Compare{"<", a, one}, true},
+		{&Compare{"=", a, one}, false},
+		{&Compare{"=", a, b}, true},
+		{&IsNull{X: a}, false},
+		{&Not{&Col{Index: 0, Name: "flag", T: boolType}}, nil},
+	} {
+		if got, err := c.e.Eval(empty); err != nil || got != c.want {
+			t.Errorf("%s on Empty values = %v, %v; want %v", c.e, got, err, c.want)
+		}
+	}
 }
 
 func TestLike(t *testing.T) {
@@ -78,6 +94,9 @@ func TestArith(t *testing.T) {
 	}
 	if got, _ := e.Eval([]any{nil}); got != nil {
 		t.Fatalf("NULL arithmetic = %v", got)
+	}
+	if got, err := e.Eval([]any{types.Empty{}}); got != nil || err != nil {
+		t.Fatalf("arithmetic on an Empty value = %v, %v; want NULL", got, err)
 	}
 	if _, err := ArithType("+", types.Of(types.Text), intT); err == nil {
 		t.Fatal("text + int accepted")

@@ -17,8 +17,11 @@ import (
 // types; NaN above +Infinity, -0.0 below 0.0), text by its UTF-8 bytes, blobs and inet addresses by
 // unsigned bytes, booleans false before true, timeuuids by their time, uuids by version then time
 // then bytes, collections element by element. Durations, which Cassandra does not order, compare by
-// their fields so that sorting is still deterministic.
+// their fields so that sorting is still deterministic. An Empty value comes before every other.
 func Compare(t Type, a, b any) int {
+	if ea, eb := IsEmpty(a), IsEmpty(b); ea || eb {
+		return boolInt(eb) - boolInt(ea)
+	}
 	if na, ok := numeric(a); ok {
 		if nb, ok := numeric(b); ok {
 			return compareNumbers(na, nb)

@@ -65,6 +65,8 @@ func AppendKey(b []byte, v any) []byte {
 			b = AppendKey(AppendKey(b, e.Key), e.Value)
 		}
 		return b
+	case Empty:
+		return append(b, 14)
 	}
 	return append(b, 13)
 }

@@ -48,17 +48,19 @@ func TestCompareOrders(t *testing.T) {
 		t    Type
 		vals []any
 	}{
-		{Of(Double), []any{math.Inf(-1), -1.5, math.Copysign(0, -1), 0.0, 2.0, math.Inf(1), math.NaN()}},
-		{Of(BigInt), []any{int64(-3), 0.5, int64(1), big.NewInt(2), inf.NewDec(25, 1), int64(3)}},
+		{Of(Double), []any{Empty{}, math.Inf(-1), -1.5, math.Copysign(0, -1), 0.0, 2.0, math.Inf(1), math.NaN()}},
+		{Of(BigInt), []any{Empty{}, int64(-3), 0.5, int64(1), big.NewInt(2), inf.NewDec(25, 1), int64(3)}},
 		{Of(Text), []any{"", "Z", "a", "ab", "é", "日本"}},
 		{Of(Blob), []any{[]byte{}, []byte{0x00}, []byte{0x7f}, []byte{0x80}, []byte{0xff, 0x00}}},
-		{Of(Boolean), []any{false, true}},
+		{Of(Boolean), []any{Empty{}, false, true}},
 		// inet compares its serialized bytes, unsigned: ::1 (0x00…) comes first.
 		{Of(Inet), []any{net.ParseIP("::1"), net.ParseIP("10.0.0.1").To4(), net.ParseIP("192.168.0.1").To4()}},
+		// An Empty value (zero bytes) comes before every other, as in Cassandra (min() returns it).
+		{Of(UUID), []any{Empty{}, uuid("00000000-0000-0000-0000-000000000000")}},
 		// timeuuids order by their embedded time, not their bytes.
 		{Of(TimeUUID), []any{uuid("ffffffff-0000-1000-8000-000000000000"), uuid("00000000-0001-1000-8000-000000000000"),
 			uuid("00000000-0000-1001-8000-000000000000")}},
-		{Of(Timestamp), []any{time.UnixMilli(-1).UTC(), time.UnixMilli(0).UTC(), time.UnixMilli(5).UTC()}},
+		{Of(Timestamp), []any{Empty{}, time.UnixMilli(-1).UTC(), time.UnixMilli(0).UTC(), time.UnixMilli(5).UTC()}},
 		{Type{Kind: List, Elems: []Type{Of(Int)}}, []any{[]any{}, []any{int64(1)}, []any{int64(1), int64(0)}, []any{int64(2)}}},
 		{Type{Kind: Map, Elems: []Type{Of(Text), Of(Int)}}, []any{[]MapEntry{{"a", int64(9)}}, []MapEntry{{"b", int64(1)}}}},
 	}
@@ -113,6 +115,9 @@ func TestKeyAgreesWithCompare(t *testing.T) {
 	}
 	if Key(nil) == Key(int64(0)) || Key("") == Key(nil) {
 		t.Fatal("NULL shares a key with a value")
+	}
+	if Key(Empty{}) == Key(nil) || Key(Empty{}) == Key(int64(0)) || Key(Empty{}) == Key("") {
+		t.Fatal("Empty shares a key with NULL or a value")
 	}
 }
 

@@ -29,6 +29,9 @@ import (
 //	inet                               net.IP (4 bytes for IPv4)
 //	list, set, vector, tuple, udt      []any
 //	map                                []MapEntry, sorted by key
+//
+// A value of any type but text, ascii and blob may also be Empty: zero bytes, which Cassandra
+// stores apart from NULL (blobAsInt(0x), or rows written by old Thrift clients).
 
 // UUIDValue is a uuid or timeuuid.
 type UUIDValue [16]byte
@@ -42,6 +45,18 @@ func (u UUIDValue) String() string {
 type DurationValue struct {
 	Months, Days int32
 	Nanos        int64
+}
+
+// Empty is a value of zero bytes in a type whose values otherwise have some (an int, a uuid, a
+// boolean, …). Cassandra keeps it apart from NULL and orders it before every other value of the
+// type: min() returns it, count(x) counts it, sum() and avg() skip it. cqlsh shows it as an empty
+// cell. In arithmetic and conditions cqlscan treats it as NULL (unknown), except in comparisons.
+type Empty struct{}
+
+// IsEmpty reports whether v is the Empty value.
+func IsEmpty(v any) bool {
+	_, ok := v.(Empty)
+	return ok
 }
 
 // MapEntry is one key/value pair of a map value.
@@ -82,7 +97,7 @@ func Normalize(t Type, v any) (any, error) {
 		return x, nil
 	case float32:
 		return float64(x), nil
-	case float64, string, bool, *big.Int, *inf.Dec, time.Duration, UUIDValue, DurationValue:
+	case float64, string, bool, *big.Int, *inf.Dec, time.Duration, UUIDValue, DurationValue, Empty:
 		return x, nil
 	case []byte:
 		if t.Kind == Blob || t.Kind == Unknown {

@@ -94,7 +94,7 @@ func object(b *bytes.Buffer, r *Result, row []any) {
 // objects (a map key that is not text becomes its JSON text, see jsonKey).
 func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 	switch x := v.(type) {
-	case nil:
+	case nil, types.Empty: // Empty as Cassandra's toJson writes it
 		b.WriteString("null")
 	case int64:
 		b.WriteString(strconv.FormatInt(x, 10))

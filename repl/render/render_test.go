@@ -132,6 +132,8 @@ func TestText(t *testing.T) {
 		{"duration", types.DurationValue{Months: 12, Nanos: 1}, "1y1ns"},
 		{"time", 23*time.Hour + 59*time.Minute + 59*time.Second + 999999999, "23:59:59.999999999"},
 		{"list<text>", []any{"a'b"}, "['a''b']"},
+		{"int", types.Empty{}, ""}, // zero bytes: an empty cell, as cqlsh shows it
+		{"uuid", types.Empty{}, ""},
 		{"text", "a'b", "a'b"},
 		{"frozen<addr>", []any{nil, nil}, `{zip: null, "City name": null}`},
 		{"timestamp", time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600)), "2026-01-02 02:04:05.000000+0000"},

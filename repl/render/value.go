@@ -25,7 +25,7 @@ const (
 )
 
 // Text is v as cqlsh shows it in a cell: NULL as null, blobs as 0x…, booleans as True/False,
-// timestamps in UTC, collections, tuples and user types in CQL literal form with strings quoted.
+// timestamps in UTC, an Empty value as nothing, collections, tuples and user types in CQL literal form with strings quoted.
 func Text(t types.Type, v any) string { return text(t, v, false) }
 
 // text prints v; nested values (inside a collection, tuple or user type) quote strings.
@@ -71,6 +71,8 @@ func text(t types.Type, v any, nested bool) string {
 		return mapText(t, x)
 	case []any:
 		return sequenceText(t, x)
+	case types.Empty:
+		return "" // as cqlsh shows zero bytes
 	}
 	return fmt.Sprint(v)
 }
