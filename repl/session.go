@@ -60,6 +60,24 @@ type Settings struct {
 	// finish. Without Checkpoint, progress is saved only when a scan fails or is interrupted, under
 	// CheckpointDir.
 	Checkpoint, Resume, CheckpointDir string
+	// Display settings from cqlshrc [ui] and the command line (see Display).
+	Display
+	// Debug prints an error's full chain and the driver's events on Err.
+	Debug bool
+	// StopOnError ends a batch run (-f, -e, standard input) at the first failing statement; without
+	// it every statement runs and the run fails at the end, as in cqlsh.
+	StopOnError bool
+}
+
+// Display holds how values look in the table view: colour (resolved by the caller: on only for a
+// terminal, and never with NO_COLOR), the digits of floats and doubles (0: the shortest text that
+// reads back exactly), the strftime-style timestamp format ("": cqlsh's default) and the time zone
+// (nil: UTC). CSV and JSON stay exact whatever these say.
+type Display struct {
+	Color                           bool
+	FloatPrecision, DoublePrecision int
+	DateTimeFormat                  string
+	TimeZone                        *time.Location
 }
 
 // Session runs statements against a cluster and prints results to Out, diagnostics to Err.
