@@ -21,7 +21,7 @@ func (s *Session) out() io.Writer {
 // is shown a page at a time, each followed by a --More-- prompt: Enter shows the next page, q (or
 // the end of input) stops.
 func (s *Session) print(res *render.Result) error {
-	opt := render.Options{Format: s.Format, Expanded: s.Expanded}
+	opt := render.Options{Format: s.Format, Expanded: s.Expanded, Display: s.Display}
 	if !s.Interactive || s.capture != nil || s.Format != render.Table || s.PageSize <= 0 || len(res.Rows) <= s.PageSize {
 		return render.Write(s.out(), res, opt)
 	}

@@ -69,16 +69,8 @@ type Settings struct {
 	StopOnError bool
 }
 
-// Display holds how values look in the table view: colour (resolved by the caller: on only for a
-// terminal, and never with NO_COLOR), the digits of floats and doubles (0: the shortest text that
-// reads back exactly), the strftime-style timestamp format ("": cqlsh's default) and the time zone
-// (nil: UTC). CSV and JSON stay exact whatever these say.
-type Display struct {
-	Color                           bool
-	FloatPrecision, DoublePrecision int
-	DateTimeFormat                  string
-	TimeZone                        *time.Location
-}
+// Display holds how values look in the table view (see render.Display).
+type Display = render.Display
 
 // Session runs statements against a cluster and prints results to Out, diagnostics to Err.
 type Session struct {

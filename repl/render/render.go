@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/planner"
@@ -39,8 +40,20 @@ type Result struct {
 	Rows    []executor.Row
 }
 
+// Display holds how values look in the table view: colour (resolved by the caller: on only for a
+// terminal, and never with NO_COLOR), the digits of floats and doubles (0: the shortest text that
+// reads back exactly), the strftime-style timestamp format ("": cqlsh's default) and the time zone
+// (nil: UTC). CSV and JSON stay exact whatever these say.
+type Display struct {
+	Color                           bool
+	FloatPrecision, DoublePrecision int
+	DateTimeFormat                  string
+	TimeZone                        *time.Location
+}
+
 // Options adjust how a result is printed.
 type Options struct {
+	Display
 	Format   Format
 	Expanded bool // table format: one block of "name | value" lines per row, as cqlsh's EXPAND ON
 	// Footer, for the table format, ends the output with "(N rows)"; off when a result is printed in
