@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,5 +209,42 @@ func TestJSONMapKeys(t *testing.T) {
 		if b.String() != c.want {
 			t.Errorf("%s: %s, want %s", c.typ, b.String(), c.want)
 		}
+	}
+}
+
+// TestColor: with colour on, every value and name is wrapped in cqlsh's colour for its type, and
+// taking the colours out leaves exactly the plain table (so the columns still line up).
+func TestColor(t *testing.T) {
+	r := everyType(t)
+	for _, expanded := range []bool{false, true} {
+		var plain, colored bytes.Buffer
+		if err := Write(&plain, r, Options{Format: Table, Expanded: expanded}); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(&colored, r, Options{Format: Table, Expanded: expanded, Display: Display{Color: true}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := stripColor(colored.String()); got != plain.String() {
+			t.Errorf("expanded %v: without its colours the table differs:\n%s\nwant\n%s", expanded, got, plain.String())
+		}
+		for _, want := range []string{
+			colorName + "ascii" + colorReset,
+			colorText + "plain" + colorReset,
+			colorValue + "2147483647" + colorReset,
+			colorBlob + "0xdeadbeef" + colorReset,
+			colorNull + "null" + colorReset,
+			colorCollection + "[" + colorReset + colorText + "'a'" + colorReset,
+		} {
+			if !strings.Contains(colored.String(), want) {
+				t.Errorf("expanded %v: no %q in the coloured table", expanded, want)
+			}
+		}
+	}
+	var csv bytes.Buffer
+	if err := Write(&csv, r, Options{Format: CSV, Display: Display{Color: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(csv.String(), "\x1b[") {
+		t.Error("CSV output is coloured")
 	}
 }

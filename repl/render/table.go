@@ -39,16 +39,28 @@ func boolState(b bool) tw.State {
 	return tw.Off
 }
 
-// cells is a result's rows as the text of each cell, with control characters escaped.
-func cells(r *Result) [][]string {
+// cells is a result's rows as the text of each cell, with control characters escaped, in the
+// display's precision, time format and colours.
+func cells(r *Result, o Options) [][]string {
+	p := printer{Display: o.Display, escape: true}
 	out := make([][]string, len(r.Rows))
 	for i, row := range r.Rows {
 		out[i] = make([]string, len(row))
 		for j, v := range row {
-			out[i][j] = escapeControls(Text(r.Columns[j].Type, v))
+			out[i][j] = p.text(r.Columns[j].Type, v, false)
 		}
 	}
 	return out
+}
+
+// headers is a result's column names, escaped, and coloured as cqlsh colours them.
+func headers(r *Result, o Options) []string {
+	p := printer{Display: o.Display}
+	names := make([]string, len(r.Columns))
+	for i, c := range r.Columns {
+		names[i] = p.paint(colorName, escapeControls(c.Name))
+	}
+	return names
 }
 
 // writeTable prints a blank line, the header, a rule, the rows and "(N rows)", as cqlsh does.
@@ -56,10 +68,7 @@ func writeTable(w io.Writer, r *Result, o Options) error {
 	var buf bytes.Buffer
 	buf.WriteString("\n")
 	t := newTable(&buf, true)
-	names := make([]string, len(r.Columns))
-	for i, c := range r.Columns {
-		names[i] = escapeControls(c.Name)
-	}
+	names := headers(r, o)
 	if len(r.Rows) == 0 { // tablewriter draws no rule under a header without rows
 		rules := make([]string, len(names))
 		for i, n := range names {
@@ -73,7 +82,7 @@ func writeTable(w io.Writer, r *Result, o Options) error {
 		return err
 	}
 	t.Header(names)
-	if err := t.Bulk(cells(r)); err != nil {
+	if err := t.Bulk(cells(r, o)); err != nil {
 		return err
 	}
 	if err := t.Render(); err != nil {
@@ -89,13 +98,12 @@ func writeTable(w io.Writer, r *Result, o Options) error {
 // writeExpanded prints each row as "@ Row N", a rule, and one "name | value" line per column.
 func writeExpanded(w io.Writer, r *Result, o Options) error {
 	var buf bytes.Buffer
-	names := make([]string, len(r.Columns))
+	names := headers(r, o)
 	width := 0
-	for i, c := range r.Columns {
-		names[i] = escapeControls(c.Name)
-		width = max(width, displayWidth(names[i]))
+	for _, n := range names {
+		width = max(width, displayWidth(n))
 	}
-	rows := cells(r)
+	rows := cells(r, o)
 	valueWidth := 0 // the widest value of all the rows, as cqlsh draws every row's rule
 	for _, row := range rows {
 		for _, v := range row {
@@ -125,5 +133,25 @@ func TrimLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// displayWidth is how many terminal cells s takes.
-func displayWidth(s string) int { return runewidth.StringWidth(s) }
+// displayWidth is how many terminal cells s takes, colour codes not counted.
+func displayWidth(s string) int { return runewidth.StringWidth(stripColor(s)) }
+
+// stripColor removes the ANSI colour codes paint adds.
+func stripColor(s string) string {
+	if !strings.Contains(s, "\x1b[") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && s[j] != 'm' {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

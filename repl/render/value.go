@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	strftime "github.com/ncruces/go-strftime"
 	"gopkg.in/inf.v0"
 
 	"github.com/cqlscan/cqlscan/planner/types"
@@ -25,56 +26,111 @@ const (
 )
 
 // Text is v as cqlsh shows it in a cell: NULL as null, blobs as 0x…, booleans as True/False,
-// timestamps in UTC, an Empty value as nothing, collections, tuples and user types in CQL literal form with strings quoted.
-func Text(t types.Type, v any) string { return text(t, v, false) }
+// timestamps in UTC, an Empty value as nothing, collections, tuples and user types in CQL literal
+// form with strings quoted. It is exact: CSV and JSON use it whatever the display settings say.
+func Text(t types.Type, v any) string { return printer{}.text(t, v, false) }
+
+// printer prints values for one output: plain and exact (the zero printer), or for the table view
+// with the session's display settings, control characters escaped and, on a terminal, colours.
+type printer struct {
+	Display
+	escape bool // control characters in text as \n, \xNN (the table view)
+}
 
 // text prints v; nested values (inside a collection, tuple or user type) quote strings.
-func text(t types.Type, v any, nested bool) string {
+func (p printer) text(t types.Type, v any, nested bool) string {
 	if v == nil {
-		return "null"
+		return p.paint(colorNull, "null")
 	}
 	switch x := v.(type) {
 	case string:
-		if nested {
-			return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+		if p.escape {
+			x = escapeControls(x)
 		}
-		return x
+		if nested {
+			x = "'" + strings.ReplaceAll(x, "'", "''") + "'"
+		}
+		if p.escape && p.Color {
+			return paintEscapes(x)
+		}
+		return p.paint(colorText, x)
 	case int64:
-		return strconv.FormatInt(x, 10)
+		return p.paint(colorValue, strconv.FormatInt(x, 10))
 	case *big.Int:
-		return x.String()
+		return p.paint(colorValue, x.String())
 	case *inf.Dec:
-		return decimalText(x)
+		return p.paint(colorValue, decimalText(x))
 	case float64:
-		return floatText(x, t.Kind == types.Float)
+		return p.paint(colorValue, p.floatText(x, t.Kind == types.Float))
 	case bool:
 		if x {
-			return "True"
+			return p.paint(colorValue, "True")
 		}
-		return "False"
+		return p.paint(colorValue, "False")
 	case []byte:
-		return "0x" + hex.EncodeToString(x)
+		return p.paint(colorBlob, "0x"+hex.EncodeToString(x))
 	case types.UUIDValue:
-		return x.String()
+		return p.paint(colorValue, x.String())
 	case time.Time:
 		if t.Kind == types.Date {
-			return x.UTC().Format(dateLayout)
+			return p.paint(colorValue, x.UTC().Format(dateLayout))
 		}
-		return quoteIf(nested, x.UTC().Format(timestampLayout))
+		return p.paint(colorValue, quoteIf(nested, p.timestampText(x)))
 	case time.Duration: // time of day
-		return timeOfDay(x)
+		return p.paint(colorValue, timeOfDay(x))
 	case types.DurationValue:
-		return durationText(x)
+		return p.paint(colorValue, durationText(x))
 	case net.IP:
-		return quoteIf(nested, x.String())
+		return p.paint(colorValue, quoteIf(nested, x.String()))
 	case []types.MapEntry:
-		return mapText(t, x)
+		return p.mapText(t, x)
 	case []any:
-		return sequenceText(t, x)
+		return p.sequenceText(t, x)
 	case types.Empty:
 		return "" // as cqlsh shows zero bytes
 	}
 	return fmt.Sprint(v)
+}
+
+// floatText prints a float or double with the session's precision, else exactly.
+func (p printer) floatText(f float64, single bool) string {
+	digits := p.DoublePrecision
+	if single {
+		digits = p.FloatPrecision
+	}
+	if digits <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return floatText(f, single)
+	}
+	return roundedFloat(f, digits)
+}
+
+// roundedFloat prints f as cqlsh does with a precision: digits significant digits after the
+// point for numbers shown without an exponent (from 1e-4 to below 10^digits), else digits
+// significant digits in all, trailing zeros dropped.
+func roundedFloat(f float64, digits int) string {
+	if a := math.Abs(f); a > 2.220446049250313e-16 {
+		// Python's int() truncates toward zero, so 0.05 has exponent -1, not -2.
+		if e := int(math.Log10(a)); e >= -4 && e < digits {
+			digits += e + 1
+		}
+	}
+	return strconv.FormatFloat(f, 'g', max(digits, 1), 64) // %g takes a precision below 1 as 1
+}
+
+// timestampText prints a timestamp in the session's zone and format, by default as cqlsh does.
+func (p printer) timestampText(x time.Time) string {
+	loc := p.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	x = x.In(loc)
+	if p.DateTimeFormat == "" {
+		return x.Format(timestampLayout)
+	}
+	if x.Year() < 1 || x.Year() > 9999 { // as cqlsh: what strftime cannot print, in milliseconds
+		return strconv.FormatInt(x.UnixMilli(), 10)
+	}
+	return strftime.Format(p.DateTimeFormat, x)
 }
 
 // quoteIf quotes s inside collections, as cqlsh quotes timestamps and addresses there (but not
@@ -172,7 +228,7 @@ func durationText(d types.DurationValue) string {
 
 // sequenceText prints a list or vector as [a, b], a set as {a, b}, a tuple as (a, b) and a user type
 // as {field: a, field: b}.
-func sequenceText(t types.Type, xs []any) string {
+func (p printer) sequenceText(t types.Type, xs []any) string {
 	open, close := "[", "]"
 	switch t.Kind {
 	case types.Set:
@@ -184,26 +240,27 @@ func sequenceText(t types.Type, xs []any) string {
 	}
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = text(elemType(t, i), x, true)
+		parts[i] = p.text(elemType(t, i), x, true)
 		if t.Kind == types.UDT && i < len(t.Field) {
-			parts[i] = fieldName(t.Field[i]) + ": " + parts[i]
+			parts[i] = p.paint(colorText, fieldName(t.Field[i])) + p.paint(colorCollection, ": ") + parts[i]
 		}
 	}
-	return open + strings.Join(parts, ", ") + close
+	return p.paint(colorCollection, open) + strings.Join(parts, p.paint(colorCollection, ", ")) + p.paint(colorCollection, close)
 }
 
 // mapText prints a map as {k: v, …}; a user type whose fields the schema did not name is held as a map
 // from field names too, and prints as {field: v, …}.
-func mapText(t types.Type, es []types.MapEntry) string {
+func (p printer) mapText(t types.Type, es []types.MapEntry) string {
 	parts := make([]string, len(es))
+	colon := p.paint(colorCollection, ": ")
 	for i, e := range es {
 		if t.Kind == types.UDT {
-			parts[i] = fieldName(fmt.Sprint(e.Key)) + ": " + text(types.Type{}, e.Value, true)
+			parts[i] = p.paint(colorText, fieldName(fmt.Sprint(e.Key))) + colon + p.text(types.Type{}, e.Value, true)
 			continue
 		}
-		parts[i] = text(elemType(t, 0), e.Key, true) + ": " + text(elemType(t, 1), e.Value, true)
+		parts[i] = p.text(elemType(t, 0), e.Key, true) + colon + p.text(elemType(t, 1), e.Value, true)
 	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	return p.paint(colorCollection, "{") + strings.Join(parts, p.paint(colorCollection, ", ")) + p.paint(colorCollection, "}")
 }
 
 // elemType is the type of a collection's i-th part: the element of a list, set or vector (whatever i
