@@ -60,6 +60,8 @@ type Conn struct {
 	s    *gocql.Session
 	cfg  Config
 	cons atomic.Uint32 // a gocql.Consistency set by SetConsistency; 0 (ANY, never a read level): the session's
+	// serial is a gocql.Consistency set by SetSerialConsistency (SERIAL or LOCAL_SERIAL); 0: the driver's
+	serial atomic.Uint32
 }
 
 var (
@@ -250,10 +252,20 @@ func scanRows(iter *gocql.Iter, limit int) ([]executor.Row, error) {
 // canonical forms of package types, and Cassandra's warnings, each once. It is used for statements
 // cqlscan passes through to Cassandra.
 func (c *Conn) Exec(ctx context.Context, stmt, keyspace string) (executor.Result, error) {
+	return c.exec(ctx, c.asWritten(stmt, keyspace))
+}
+
+// asWritten is the query Exec sends: stmt at the session's consistency levels, in keyspace.
+func (c *Conn) asWritten(stmt, keyspace string) *gocql.Query {
 	q := c.withConsistency(c.s.Query(stmt))
 	if keyspace != "" {
 		q = q.SetKeyspace(keyspace)
 	}
+	return q
+}
+
+// exec runs q and returns its columns, rows and warnings.
+func (c *Conn) exec(ctx context.Context, q *gocql.Query) (executor.Result, error) {
 	iter := q.IterContext(ctx)
 	var res executor.Result
 	for _, ci := range iter.Columns() {

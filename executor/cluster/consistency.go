@@ -37,10 +37,46 @@ func (c *Conn) Consistency() string {
 	return strings.ToUpper(c.cfg.Consistency)
 }
 
-// withConsistency applies a level set by SetConsistency to q; without one, q keeps the session's.
+// withConsistency applies the levels set by SetConsistency and SetSerialConsistency to q; without
+// them, q keeps the session's.
 func (c *Conn) withConsistency(q *gocql.Query) *gocql.Query {
 	if v := c.cons.Load(); v != 0 {
-		return q.Consistency(gocql.Consistency(v))
+		q = q.Consistency(gocql.Consistency(v))
+	}
+	if v := c.serial.Load(); v != 0 {
+		q = q.SerialConsistency(gocql.Consistency(v))
 	}
 	return q
+}
+
+// serialLevels are the levels of the Paxos phase of conditional writes (IF …).
+var serialLevels = []string{"SERIAL", "LOCAL_SERIAL"}
+
+// SerialLevels lists the levels SetSerialConsistency accepts, for help and completion.
+func SerialLevels() []string { return append([]string(nil), serialLevels...) }
+
+// SetSerialConsistency changes the serial consistency level of the statements that follow (cqlsh's
+// SERIAL CONSISTENCY).
+func (c *Conn) SetSerialConsistency(level string) error {
+	level = strings.ToUpper(strings.TrimSpace(level))
+	for _, l := range serialLevels {
+		if l == level {
+			cons, err := gocql.ParseConsistencyWrapper(level)
+			if err != nil {
+				return err
+			}
+			c.serial.Store(uint32(cons))
+			return nil
+		}
+	}
+	return fmt.Errorf("serial consistency %q: use SERIAL or LOCAL_SERIAL", level)
+}
+
+// SerialConsistency is the serial consistency level conditional writes run at: SERIAL unless set
+// otherwise (the protocol's default).
+func (c *Conn) SerialConsistency() string {
+	if v := c.serial.Load(); v != 0 {
+		return gocql.Consistency(v).String()
+	}
+	return "SERIAL"
 }
