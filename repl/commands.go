@@ -47,10 +47,10 @@ func init() {
 			args: onOff, run: (*Session).paging},
 		{name: "EXPAND", syntax: "EXPAND [ON|OFF]", help: "print each row as a block of column | value lines",
 			args: onOff, run: func(s *Session, _ context.Context, arg string) error {
-				return s.toggle("Expanded output", &s.Expanded, arg)
+				return s.toggle("EXPAND", &s.Expanded, arg)
 			}},
 		{name: "TIMING", syntax: "TIMING [ON|OFF]", help: "print how long each statement took",
-			args: onOff, run: func(s *Session, _ context.Context, arg string) error { return s.toggle("Timing", &s.Timing, arg) }},
+			args: onOff, run: func(s *Session, _ context.Context, arg string) error { return s.toggle("TIMING", &s.Timing, arg) }},
 		{name: "SOURCE", syntax: "SOURCE 'file'", help: "run the statements in a file", run: (*Session).source},
 		{name: "CAPTURE", syntax: "CAPTURE ['file'|OFF]", help: "append results to a file instead of showing them, until CAPTURE OFF",
 			args: func(*Session) []string { return []string{"OFF"} }, run: (*Session).captureTo},
@@ -59,8 +59,18 @@ func init() {
 			args: func(*Session) []string {
 				return []string{"KEYSPACES", "KEYSPACE", "TABLES", "TABLE", "TYPES", "TYPE", "FUNCTIONS", "AGGREGATES", "CLUSTER", "SCHEMA", "FULL SCHEMA"}
 			}},
-		{name: "SHOW", syntax: "SHOW VERSION|HOST", help: "versions of cqlscan and Cassandra, or the cluster connected to",
-			args: func(*Session) []string { return []string{"VERSION", "HOST"} }, run: (*Session).show},
+		{name: "SHOW", syntax: "SHOW VERSION|HOST|SESSION <trace id>", help: "versions of cqlscan and Cassandra, the cluster connected to, or a trace",
+			args: func(*Session) []string { return []string{"VERSION", "HOST", "SESSION"} }, run: (*Session).show},
+		{name: "TRACING", syntax: "TRACING [ON|OFF]", help: "trace each statement Cassandra answers as written and print the trace (scans: see --stats)",
+			args: onOff, run: (*Session).tracingCmd},
+		{name: "SERIAL", syntax: "SERIAL CONSISTENCY [SERIAL|LOCAL_SERIAL]", help: "show or set the serial consistency level of conditional writes",
+			args: func(*Session) []string { return []string{"CONSISTENCY"} }, run: (*Session).serial},
+		{name: "LOGIN", syntax: "LOGIN user ['password']", help: "connect again as another user (asks for the password when it is not given)",
+			run: (*Session).login},
+		{name: "CLEAR", aliases: []string{"CLS"}, syntax: "CLEAR", help: "clear the terminal", run: (*Session).clearScreen},
+		{name: "HISTORY", syntax: "HISTORY [n]", help: "list the last statements typed at the prompt (50, or n from now on)",
+			run: (*Session).history},
+		{name: "UNICODE", syntax: "UNICODE", help: "how text is read and shown", run: (*Session).unicode},
 		{name: "SET", syntax: "SET CONCURRENCY n | SET SPLITS n | SET FORMAT table|csv|json|jsonl",
 			help: "change cqlscan's own settings for what follows", run: (*Session).set,
 			args: func(*Session) []string { return []string{"CONCURRENCY", "SPLITS", "FORMAT"} }},
@@ -142,20 +152,25 @@ func (s *Session) consistency(_ context.Context, arg string) error {
 	return nil
 }
 
-// toggle shows or sets an ON/OFF setting.
-func (s *Session) toggle(what string, v *bool, arg string) error {
+// toggle shows or sets an ON/OFF setting, saying so as cqlsh does ("TRACING set to ON").
+func (s *Session) toggle(name string, v *bool, arg string) error {
+	want := false
 	switch strings.ToUpper(arg) {
 	case "":
-		fmt.Fprintf(s.Err, "%s is currently %s.\n", what, onOff(*v))
+		fmt.Fprintf(s.Err, "%s is %s\n", name, onOff(*v))
 		return nil
 	case "ON":
-		*v = true
+		want = true
 	case "OFF":
-		*v = false
 	default:
-		return fmt.Errorf("%q: use ON or OFF", arg)
+		return fmt.Errorf("%s %s: use ON or OFF", name, arg)
 	}
-	fmt.Fprintf(s.Err, "Now %s is %s.\n", strings.ToLower(what[:1])+what[1:], onOff(*v))
+	if *v == want {
+		fmt.Fprintf(s.Err, "%s is already %s\n", name, onOff(*v))
+		return nil
+	}
+	*v = want
+	fmt.Fprintf(s.Err, "%s set to %s\n", name, onOff(*v))
 	return nil
 }
 
@@ -169,30 +184,27 @@ func onOff(b bool) string {
 // defaultPageSize is cqlsh's page size.
 const defaultPageSize = 100
 
+// paging is PAGING [ON|OFF|rows], saying so as cqlsh does: the switch, then the page size.
 func (s *Session) paging(_ context.Context, arg string) error {
-	switch strings.ToUpper(arg) {
-	case "":
-		if s.PageSize > 0 {
-			fmt.Fprintf(s.Err, "Query paging is currently enabled, with a page size of %d rows.\n", s.PageSize)
-		} else {
-			fmt.Fprintln(s.Err, "Query paging is currently disabled.")
-		}
-		return nil
-	case "ON":
-		s.PageSize = defaultPageSize
-	case "OFF":
-		s.PageSize = 0
-	default:
-		n, err := strconv.Atoi(arg)
-		if err != nil || n < 1 {
-			return fmt.Errorf("%q: use ON, OFF or a number of rows", arg)
-		}
-		s.PageSize = n
+	on := s.PageSize > 0
+	size := s.PageSize
+	if size == 0 {
+		size = defaultPageSize
 	}
-	if s.PageSize > 0 {
-		fmt.Fprintf(s.Err, "Now query paging is enabled, with a page size of %d rows.\n", s.PageSize)
-	} else {
-		fmt.Fprintln(s.Err, "Disabled query paging.")
+	if n, err := strconv.Atoi(arg); err == nil {
+		if n < 1 {
+			return fmt.Errorf("PAGING %s: the page size must be at least 1 row", arg)
+		}
+		on, size = true, n
+	} else if u := strings.ToUpper(arg); u != "" && u != "ON" && u != "OFF" {
+		return fmt.Errorf("PAGING %s: use ON, OFF or a number of rows", arg)
+	} else if err := s.toggle("PAGING", &on, arg); err != nil {
+		return err
+	}
+	s.PageSize = 0
+	if on {
+		s.PageSize = size
+		fmt.Fprintf(s.Err, "Page size: %d\n", size)
 	}
 	return nil
 }
@@ -341,6 +353,9 @@ func columnNames(cols []planner.OutputColumn) []string {
 }
 
 func (s *Session) show(ctx context.Context, arg string) error {
+	if word, rest := firstWord(arg); strings.EqualFold(word, "SESSION") {
+		return s.showSession(ctx, rest)
+	}
 	res, err := s.Cluster.Exec(ctx, "SELECT cluster_name, release_version, cql_version, native_protocol_version FROM system.local", "")
 	if err != nil {
 		return err
@@ -361,7 +376,7 @@ func (s *Session) show(ctx context.Context, arg string) error {
 		sort.Strings(hosts)
 		fmt.Fprintf(s.out(), "Connected to %v at %s.\n", r[0], strings.Join(hosts, ", "))
 	default:
-		return fmt.Errorf("SHOW %s: use SHOW VERSION or SHOW HOST", arg)
+		return fmt.Errorf("SHOW %s: use SHOW VERSION, SHOW HOST or SHOW SESSION <trace id>", arg)
 	}
 	return nil
 }
@@ -405,21 +420,4 @@ func splitsText(n int) string {
 		return "default (256 per node)"
 	}
 	return strconv.Itoa(n)
-}
-
-func (s *Session) help(_ context.Context, arg string) error {
-	if arg != "" {
-		c := findCommand(strings.Fields(arg)[0])
-		if c == nil {
-			return fmt.Errorf("no help on %q: HELP lists the topics", arg)
-		}
-		fmt.Fprintf(s.out(), "%s\n    %s\n", c.syntax, c.help)
-		return nil
-	}
-	fmt.Fprintln(s.out(), "Statements end with ';'; shell commands end with the line. Other CQL goes to Cassandra as written.")
-	for _, c := range commands {
-		fmt.Fprintf(s.out(), "  %-13s %s\n", c.name, c.help)
-	}
-	fmt.Fprintln(s.out(), "HELP <topic> shows a command's syntax.")
-	return nil
 }

@@ -88,7 +88,7 @@ func TestShellSettings(t *testing.T) {
 	if !strings.Contains(out.String(), "PAGING [ON|OFF|rows]") {
 		t.Errorf("HELP PAGING printed %q", out.String())
 	}
-	for _, want := range []string{"page size of 25 rows", "expanded output is ON", "CONCURRENCY set to 12", "Disabled query paging"} {
+	for _, want := range []string{"Page size: 25", "EXPAND set to ON", "CONCURRENCY set to 12", "PAGING set to OFF"} {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("messages %q do not say %q", errb.String(), want)
 		}
@@ -97,12 +97,12 @@ func TestShellSettings(t *testing.T) {
 
 func TestShellErrors(t *testing.T) {
 	for _, c := range []struct{ stmt, message string }{
-		{"PAGING lots", `"lots": use ON, OFF or a number of rows`},
-		{"EXPAND maybe", `"maybe": use ON or OFF`},
+		{"PAGING lots", `PAGING lots: use ON, OFF or a number of rows`},
+		{"EXPAND maybe", `EXPAND maybe: use ON or OFF`},
 		{"SET SPLITS 0", "want a positive whole number"},
 		{"SET FORMAT xml", "unknown format"},
 		{"SET COLOUR red", "cqlscan's settings are CONCURRENCY, SPLITS and FORMAT"},
-		{"HELP FROBNICATE", "no help on"},
+		{"HELP FROBNICATE", "no help topic FROBNICATE"},
 		{"SOURCE '/no/such/file.cql'", "no such file"},
 		{"SOURCE", "SOURCE needs a file name"},
 	} {

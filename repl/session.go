@@ -84,8 +84,14 @@ type Session struct {
 	Interactive bool
 	More        io.Reader
 
+	// Login opens a connection as another user, for LOGIN; nil where that is not possible.
+	Login func(ctx context.Context, user, password string) (Cluster, error)
+
 	capture *os.File // CAPTURE's file, when output is captured
 	depth   int      // SOURCE nesting
+	tracing bool     // TRACING ON
+	// historyShown is how many statements HISTORY lists; 0: its default.
+	historyShown int
 }
 
 // StatementError is a statement that failed, with the statement's text.
@@ -171,6 +177,9 @@ func (s *Session) execute(ctx context.Context, text string) error {
 		if err != nil {
 			return &StatementError{text, err}
 		}
+		if s.tracing {
+			fmt.Fprintln(s.Err, scanTraceNote)
+		}
 		return s.print(res)
 	case *parser.Passthrough:
 		if err := s.passThrough(ctx, st.Text); err != nil {
@@ -197,6 +206,9 @@ func (s *Session) use(ctx context.Context, keyspace string) error {
 // passThrough sends a statement to Cassandra as written and prints its rows, if any, then its
 // warnings.
 func (s *Session) passThrough(ctx context.Context, text string) error {
+	if tr, ok := s.Cluster.(tracer); ok && s.tracing {
+		return s.traced(ctx, tr, text)
+	}
 	res, err := s.Cluster.Exec(ctx, text, s.Keyspace)
 	if err != nil {
 		return err

@@ -1,0 +1,106 @@
+package repl
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// ErrNoLogin is LOGIN on a session that cannot open another connection.
+var ErrNoLogin = errors.New("LOGIN is not available in this session")
+
+// login is cqlsh's LOGIN user ['password']: it connects again as user and, when that works, goes on
+// with the new connection (the current keyspace kept); without a password it asks for one.
+func (s *Session) login(ctx context.Context, arg string) error {
+	if s.Login == nil {
+		return ErrNoLogin
+	}
+	user, password := firstWord(arg)
+	user, password = unquote(user), unquote(strings.TrimSpace(password))
+	if user == "" {
+		return errors.New("LOGIN needs a user name: LOGIN user ['password']")
+	}
+	if password == "" {
+		p, err := s.askPassword()
+		if err != nil {
+			return err
+		}
+		password = p
+	}
+	c, err := s.Login(ctx, user, password)
+	if err != nil {
+		return err
+	}
+	if s.Keyspace != "" {
+		if ok, err := c.KeyspaceExists(ctx, s.Keyspace); err != nil || !ok {
+			s.Keyspace = "" // as cqlsh: a keyspace the new user cannot see is left
+		}
+	}
+	old := s.Cluster
+	s.Cluster = c
+	if cl, ok := old.(interface{ Close() }); ok {
+		cl.Close()
+	}
+	return nil
+}
+
+// askPassword reads a password: from the terminal without echo, else a line of standard input.
+func (s *Session) askPassword() (string, error) {
+	fmt.Fprint(s.Err, "Password: ")
+	defer fmt.Fprintln(s.Err)
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		b, err := term.ReadPassword(fd)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("LOGIN: no password given")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// clearScreen is cqlsh's CLEAR and CLS: it clears a terminal and homes its cursor.
+func (s *Session) clearScreen(context.Context, string) error {
+	_, err := fmt.Fprint(s.Out, "\x1b[H\x1b[2J")
+	return err
+}
+
+// defaultHistoryShown is how many statements HISTORY lists, as cqlsh's default.
+const defaultHistoryShown = 50
+
+// history is cqlsh's HISTORY [n]: the last statements typed at the prompt (n sets how many for the
+// rest of the session).
+func (s *Session) history(_ context.Context, arg string) error {
+	if arg != "" {
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 1 {
+			return fmt.Errorf("HISTORY %s: want a number of statements, at least 1", arg)
+		}
+		s.historyShown = n
+	}
+	n := s.historyShown
+	if n == 0 {
+		n = defaultHistoryShown
+	}
+	h := loadHistory(HistoryFile())
+	for _, e := range h[max(0, len(h)-n):] {
+		fmt.Fprintln(s.out(), e)
+	}
+	return nil
+}
+
+// unicodeHelp is what UNICODE says, as cqlsh's command of that name does.
+const unicodeHelp = `Text is read and written as UTF-8. In the table view, control characters in text and ascii
+values show as escapes (\n, \t, \r, \xNN) and a backslash as \\; CSV and JSON output keep text as
+it is.`
+
+func (s *Session) unicode(context.Context, string) error {
+	_, err := fmt.Fprintln(s.out(), unicodeHelp)
+	return err
+}
