@@ -212,9 +212,21 @@ func (s *Session) paging(_ context.Context, arg string) error {
 // unquote removes the quotes around a file name, as cqlsh writes them.
 func unquote(arg string) string {
 	if len(arg) >= 2 && (arg[0] == '\'' || arg[0] == '"') && arg[len(arg)-1] == arg[0] {
-		return arg[1 : len(arg)-1]
+		q := arg[:1]
+		return strings.ReplaceAll(arg[1:len(arg)-1], q+q, q) // 'it''s' is it's, as in CQL
 	}
 	return arg
+}
+
+// pyRepr quotes a file name as cqlsh's messages do (Python's repr of a string): in single quotes,
+// or double quotes when it holds a single quote and no double quote.
+func pyRepr(s string) string {
+	q := "'"
+	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
+		q = `"`
+	}
+	r := strings.NewReplacer(`\`, `\\`, q, `\`+q, "\n", `\n`, "\t", `\t`, "\r", `\r`)
+	return q + r.Replace(s) + q
 }
 
 // maxSourceDepth stops a file that sources itself.
@@ -242,7 +254,7 @@ func (s *Session) captureTo(_ context.Context, arg string) error {
 	switch {
 	case arg == "":
 		if s.capture != nil {
-			fmt.Fprintf(s.Err, "Currently capturing query output to %q.\n", s.capture.Name())
+			fmt.Fprintf(s.Err, "Currently capturing query output to %s.\n", pyRepr(s.capture.Name()))
 		} else {
 			fmt.Fprintln(s.Err, "Currently not capturing query output.")
 		}
@@ -253,7 +265,7 @@ func (s *Session) captureTo(_ context.Context, arg string) error {
 			return nil
 		}
 		err := s.capture.Close()
-		fmt.Fprintf(s.Err, "Stopped capture. Output saved to %q.\n", s.capture.Name())
+		fmt.Fprintf(s.Err, "Stopped capture. Output saved to %s.\n", pyRepr(s.capture.Name()))
 		s.capture = nil
 		return err
 	}
@@ -265,7 +277,7 @@ func (s *Session) captureTo(_ context.Context, arg string) error {
 		s.capture.Close()
 	}
 	s.capture = f
-	fmt.Fprintf(s.Err, "Now capturing query output to %q.\n", f.Name())
+	fmt.Fprintf(s.Err, "Now capturing query output to %s.\n", pyRepr(f.Name()))
 	return nil
 }
 

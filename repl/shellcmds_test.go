@@ -97,3 +97,22 @@ func TestHelpCoversCqlsh(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptureFileNames: CAPTURE takes a file name quoted as cqlsh takes it ('it''s' is it's) and
+// names it in its messages as cqlsh does.
+func TestCaptureFileNames(t *testing.T) {
+	dir := t.TempDir()
+	s, _, errb := session()
+	name := filepath.Join(dir, "it's here.txt")
+	for _, stmt := range []string{"CAPTURE '" + strings.ReplaceAll(name, "'", "''") + "'", "CAPTURE OFF"} {
+		if err := s.Execute(context.Background(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if _, err := os.Stat(name); err != nil {
+		t.Fatalf("no capture file %q: %v", name, err)
+	}
+	if want := `Now capturing query output to "` + name + `".`; !strings.Contains(errb.String(), want) {
+		t.Errorf("messages %q, want %q", errb.String(), want)
+	}
+}
