@@ -23,8 +23,12 @@ type Catalog interface {
 type Options struct {
 	// Keyspace is the keyspace for unqualified table names (USE, -k).
 	Keyspace string
-	// Splits is the target number of sub-ranges; 0 picks DefaultSplits for the ring.
+	// Splits is the target number of sub-ranges; 0 sizes the scan from the table's size estimates
+	// (see sizeScan), or, when the Catalog is no Sizer, DefaultSplitsPerHost for each node.
 	Splits int
+	// Concurrency is the number of sub-ranges the executor reads at once, which sizing keeps busy;
+	// 0 means DefaultConcurrency.
+	Concurrency int
 }
 
 // DefaultSplitsPerHost is the default number of sub-ranges per node: enough that each sub-range of a
@@ -33,11 +37,22 @@ const DefaultSplitsPerHost = 256
 
 // Plan builds the plan of a SELECT.
 func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (Node, error) {
+	// The schema and the ring are read at once: they are independent round trips.
+	type ringRead struct {
+		r   *ring.Ring
+		err error
+	}
+	ringc := make(chan ringRead, 1)
+	go func() {
+		r, err := cat.Ring(ctx)
+		ringc <- ringRead{r, err}
+	}()
 	table, err := resolveTable(ctx, sel.Table, cat, opt.Keyspace)
+	rr := <-ringc
 	if err != nil {
 		return nil, err
 	}
-	r, err := cat.Ring(ctx)
+	r, err := rr.r, rr.err
 	if err != nil {
 		return nil, err
 	}
@@ -51,14 +66,13 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 	case err != nil:
 		return nil, fmt.Errorf("%s.%s: %w", table.Keyspace, table.Name, err)
 	}
-	target := opt.Splits
-	if target <= 0 {
-		target = DefaultSplitsPerHost * len(r.Hosts)
+	src := ringSource{partitioner: r.Partitioner, ranges: ranges, splits: opt.Splits, workers: opt.Concurrency,
+		hosts: len(r.Hosts), fingerprint: r.Fingerprint(), local: local}
+	if sz, ok := cat.(Sizer); ok && !local && opt.Splits <= 0 {
+		src.sizer = true
+		// Unreadable estimates are no reason to fail the statement: the scan starts coarse instead.
+		src.est, _ = sz.Estimates(ctx, r.Partitioner, table.Keyspace, table.Name)
 	}
-	if local {
-		target = 1
-	}
-	src := ringSource{partitioner: r.Partitioner, ranges: ranges, target: target, fingerprint: r.Fingerprint()}
 	replica, err := describeReplicaExprs(ctx, sel, table, r.Partitioner, cat)
 	if err != nil {
 		return nil, err
@@ -67,27 +81,59 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 }
 
 // ringSource is the token ring of a table as planning needs it: its ranges with their replicas and
-// the target number of sub-ranges for a whole-ring scan.
+// what decides how many sub-ranges a scan of them gets.
 type ringSource struct {
 	partitioner *ring.Partitioner
 	ranges      []ring.Range
-	target      int
+	splits      int  // --splits, for the whole ring; 0: sized
+	workers     int  // the executor's concurrency
+	hosts       int  // nodes in the ring
+	local       bool // a node-local table: one read
+	// sizer is set when the catalog can estimate sizes; est holds its estimates (nil or unknown when
+	// none could be read). Without sizer, DefaultSplitsPerHost per node is the target.
+	sizer       bool
+	est         *ring.Estimates
 	fingerprint string // ring.Ring.Fingerprint
 }
 
 // split divides ranges (all of the ring, or the part a token() restriction leaves) into sub-ranges
 // and counts the replicas they use.
 func (s ringSource) split(ranges []ring.Range) ([]ring.Range, int) {
-	// The target is for the whole ring: a restricted part gets its share, so sub-ranges keep their width.
-	covered := new(big.Int)
-	for _, r := range ranges {
-		covered.Add(covered, new(big.Int).Sub(r.End, r.Start))
-	}
-	target := new(big.Int).Mul(covered, big.NewInt(int64(s.target)))
-	target.Quo(target, s.partitioner.Size())
-	subs := ring.Split(ranges, s.partitioner, int(target.Int64()))
-	if s.target == 1 && len(ranges) == 1 {
-		subs = ranges
+	subs, hosts, _ := s.sized(ranges)
+	return subs, hosts
+}
+
+// sized is split, also saying how the number of sub-ranges was chosen.
+func (s ringSource) sized(ranges []ring.Range) ([]ring.Range, int, string) {
+	var (
+		subs []ring.Range
+		why  string
+	)
+	switch {
+	case s.local:
+		subs, why = ranges, "a node-local table, read whole"
+	case s.sizer:
+		var bytes float64
+		for _, r := range ranges {
+			bytes += s.est.Weight(r)
+		}
+		z := sizeScan(bytes, s.est.Known(), ring.Runs(ranges), s.workers, 0)
+		subs, why = ring.SplitWeighted(ranges, s.partitioner, z.target, s.est.Weight), z.why
+	default:
+		// A target for the whole ring: a restricted part gets its share, so sub-ranges keep their width.
+		target := s.splits
+		why = fmt.Sprintf("%d sub-ranges asked for (--splits)", target)
+		if target <= 0 {
+			target = DefaultSplitsPerHost * s.hosts
+			why = fmt.Sprintf("%d sub-ranges for each of %d nodes", DefaultSplitsPerHost, s.hosts)
+		}
+		covered := new(big.Int)
+		for _, r := range ranges {
+			covered.Add(covered, new(big.Int).Sub(r.End, r.Start))
+		}
+		share := new(big.Int).Mul(covered, big.NewInt(int64(target)))
+		share.Quo(share, s.partitioner.Size())
+		subs = ring.Split(ranges, s.partitioner, int(share.Int64()))
 	}
 	hosts := map[string]bool{}
 	for _, sr := range subs {
@@ -95,7 +141,7 @@ func (s ringSource) split(ranges []ring.Range) ([]ring.Range, int) {
 			hosts[h] = true
 		}
 	}
-	return subs, len(hosts)
+	return subs, len(hosts), why
 }
 
 func resolveTable(ctx context.Context, tn parser.TableName, cat Catalog, defaultKS string) (*schema.Table, error) {

@@ -62,6 +62,8 @@ type Conn struct {
 	cons atomic.Uint32 // a gocql.Consistency set by SetConsistency; 0 (ANY, never a read level): the session's
 	// serial is a gocql.Consistency set by SetSerialConsistency (SERIAL or LOCAL_SERIAL); 0: the driver's
 	serial atomic.Uint32
+	// estimates caches tables' size estimates for a while (see Estimates)
+	estimates estimateCache
 }
 
 var (

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
 
@@ -18,7 +19,56 @@ import (
 // partitions times their mean size in bytes, which follows the cost of reading it more closely than
 // partitions alone. Hosts that do not answer leave gaps, which Estimates fills at the mean density;
 // the error is returned only when no host answered.
+//
+// Nodes refresh their estimates every few minutes (size_recalculation_interval), so what was read
+// is kept for estimateTTL: the statements of a shell session, and a plan and its progress line, ask
+// the nodes once.
 func (c *Conn) Estimates(ctx context.Context, p *ring.Partitioner, keyspace, table string) (*ring.Estimates, error) {
+	key := keyspace + "." + table
+	if e := c.estimates.get(key); e != nil {
+		return e, nil
+	}
+	e, err := c.readAllEstimates(ctx, p, keyspace, table)
+	if err == nil {
+		c.estimates.put(key, e)
+	}
+	return e, err
+}
+
+// estimateTTL is how long size estimates read from the nodes are used before they are read again.
+const estimateTTL = time.Minute
+
+// estimateCache holds size estimates by keyspace.table, each for estimateTTL.
+type estimateCache struct {
+	mu sync.Mutex
+	m  map[string]cachedEstimates
+}
+
+type cachedEstimates struct {
+	e    *ring.Estimates
+	read time.Time
+}
+
+func (c *estimateCache) get(key string) *ring.Estimates {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if got, ok := c.m[key]; ok && time.Since(got.read) < estimateTTL {
+		return got.e
+	}
+	return nil
+}
+
+func (c *estimateCache) put(key string, e *ring.Estimates) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]cachedEstimates{}
+	}
+	c.m[key] = cachedEstimates{e, time.Now()}
+}
+
+// readAllEstimates asks every host that is up for its estimates of keyspace.table, in parallel.
+func (c *Conn) readAllEstimates(ctx context.Context, p *ring.Partitioner, keyspace, table string) (*ring.Estimates, error) {
 	var (
 		mu      sync.Mutex
 		reports []ring.Estimate
