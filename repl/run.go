@@ -60,7 +60,7 @@ func (e *IncompleteError) Unwrap() error { return e.Err }
 // runSelect plans and runs a SELECT. With analyze it prints the plan and what the run did instead of
 // returning rows.
 func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze bool) (*render.Result, error) {
-	plan, err := planner.Plan(ctx, sel, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits})
+	plan, err := planner.Plan(ctx, sel, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits, Concurrency: s.Concurrency})
 	if err != nil {
 		return nil, err
 	}

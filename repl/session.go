@@ -155,7 +155,7 @@ func (s *Session) execute(ctx context.Context, text string) error {
 			}
 			return nil
 		}
-		plan, err := planner.Plan(ctx, st.Select, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits})
+		plan, err := planner.Plan(ctx, st.Select, s.Cluster, planner.Options{Keyspace: s.Keyspace, Splits: s.Splits, Concurrency: s.Concurrency})
 		if err != nil {
 			return &StatementError{text, err}
 		}
