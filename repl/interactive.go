@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	prompt "github.com/elk-language/go-prompt"
 	istrings "github.com/elk-language/go-prompt/strings"
@@ -34,21 +35,29 @@ const historySize = 1000
 // secret matches statements that carry a password; they are not written to the history file.
 var secret = regexp.MustCompile(`(?i)\bPASSWORD\b`)
 
-// Interact runs the interactive prompt on the terminal until EXIT, QUIT or Ctrl-D. A statement
-// continues over several lines until its ';' (shell commands end with their line); Tab completes
-// keywords, keyspaces, tables and columns; Ctrl-C clears the line being typed, or cancels the
-// running statement and returns to the prompt. The terminal is restored when it returns.
+// Interact runs the interactive prompt on the terminal until EXIT, QUIT or Ctrl-D. It opens with a
+// banner as cqlsh's (the cluster, its address and versions). A statement continues over several
+// lines until its ';' (shell commands end with their line); Tab completes keywords, keyspaces, tables
+// and columns, and on an empty word lists what may come there; Ctrl-C clears the line being typed,
+// cancels the running statement, or leaves a --More-- page, and returns to the prompt. The terminal
+// is restored when it returns.
 func (s *Session) Interact(ctx context.Context) error {
 	s.Interactive = true
 	if s.More == nil {
-		s.More = os.Stdin
+		tty := openTerminal()
+		if tty != os.Stdin {
+			defer tty.Close()
+		}
+		s.More = tty
 	}
 	if s.PageSize == 0 {
 		s.PageSize = defaultPageSize
 	}
+	s.printBanner(ctx)
 	schema := &schemaCache{}
 	schema.refresh(s.Cluster)
 	comp := &completer{s: s, schema: schema}
+	var listing, showing atomic.Bool // Tab asked for the list; suggestions are on the screen
 	histPath := HistoryFile()
 	exit := false
 	p := prompt.New(
@@ -81,21 +90,59 @@ func (s *Session) Interact(ctx context.Context) error {
 		}),
 		prompt.WithCompleter(func(d prompt.Document) ([]prompt.Suggest, istrings.RuneNumber, istrings.RuneNumber) {
 			before := d.TextBeforeCursor()
-			words, start := comp.complete(currentStatement(before), currentStatement(d.Text))
+			found, start := comp.complete(currentStatement(before), currentStatement(d.Text), listing.Swap(false))
+			showing.Store(len(found) > 0)
 			offset := len(before) - len(currentStatement(before))
-			out := make([]prompt.Suggest, len(words))
-			for i, w := range words {
-				out[i] = prompt.Suggest{Text: w}
+			out := make([]prompt.Suggest, len(found))
+			for i, f := range found {
+				out[i] = prompt.Suggest{Text: f.text, Description: f.note}
 			}
 			from := istrings.RuneNumber(len([]rune(before[:offset+start])))
 			return out, from, istrings.RuneNumber(len([]rune(before)))
 		}),
+		prompt.WithReader(&tabReader{Reader: prompt.NewStdinReader(), showing: &showing}),
+		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: []byte(listKey), Fn: func(*prompt.Prompt) bool {
+			listing.Store(true)
+			return true // redraw, which asks the completer again
+		}}),
+		prompt.WithMaxSuggestion(12),
 		prompt.WithExitChecker(func(string, bool) bool { return exit }),
 		prompt.WithPrefixTextColor(prompt.DefaultColor),
-		prompt.WithCompletionWordSeparator(" ,()=.;\n"),
+		prompt.WithCompletionWordSeparator(wordSeparators),
 	)
 	p.Run()
 	return s.Close()
+}
+
+// listKey is what tabReader turns a Tab into when no suggestions are showing: a sequence no terminal
+// sends, bound to listing the candidates of the word at the cursor.
+const listKey = "\x1b[cqlscan-list]"
+
+// tabReader is the prompt's terminal input with Tab made cqlsh's: with suggestions on the screen, Tab
+// picks the next; without, it lists the candidates for the word at the cursor, where go-prompt
+// would insert spaces.
+type tabReader struct {
+	prompt.Reader
+	showing *atomic.Bool
+}
+
+func (r *tabReader) Read(b []byte) (int, error) {
+	n, err := r.Reader.Read(b)
+	if n == 1 && b[0] == '\t' && !r.showing.Load() && len(b) >= len(listKey) {
+		n = copy(b, listKey)
+	}
+	return n, err
+}
+
+// openTerminal opens the terminal for the --More-- prompt's answers, in a form a Ctrl-C can
+// interrupt while it waits (see Session.print); without /dev/tty, standard input serves, as the
+// prompt itself then reads it.
+func openTerminal() *os.File {
+	tty, err := os.Open("/dev/tty")
+	if err != nil {
+		return os.Stdin
+	}
+	return tty
 }
 
 // promptText is the prompt: cqlscan> or cqlscan:ks> as cqlsh shows the keyspace.
