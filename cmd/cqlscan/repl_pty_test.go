@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func (tm *ptyShell) key(keys ...string) {
 }
 
 func (tm *ptyShell) screen() string {
-	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", tm.session, "-S", "-200").Output()
+	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", tm.session, "-S", "-2000").Output()
 	if err != nil {
 		tm.t.Fatalf("tmux capture-pane: %v", err)
 	}
@@ -81,6 +82,22 @@ func (tm *ptyShell) waitFor(want string, n int, within time.Duration) string {
 	}
 }
 
+// waitForMatch waits until the screen matches re, and returns the screen.
+func (tm *ptyShell) waitForMatch(re *regexp.Regexp, within time.Duration) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		s := tm.screen()
+		if re.MatchString(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the screen does not match %s after %v:\n%s", re, within, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // enter types a line, waits for the prompt to echo it, and presses Enter. Typing and Enter apart
 // is what a person does; sent together, go-prompt takes them as pasted text.
 func (tm *ptyShell) enter(line string) {
@@ -90,17 +107,22 @@ func (tm *ptyShell) enter(line string) {
 	tm.key("Enter")
 }
 
-// TestShellInTerminal drives the interactive shell through a real terminal: a statement typed over
-// two lines, a column completed with Tab, a long scan cancelled with Ctrl-C while the shell stays,
-// Ctrl-D to leave, and the terminal's settings restored afterwards.
+// TestShellInTerminal drives the interactive shell through a real terminal: the banner, a
+// statement typed over two lines, a column completed with Tab, Tab on an empty word listing the
+// tables, Ctrl-C at --More-- dropping the rest of a result, a long scan cancelled with Ctrl-C while
+// the shell stays, Ctrl-D to leave, and the terminal's settings restored afterwards.
 func TestShellInTerminal(t *testing.T) {
+	const ks = "shelltest_pty"
 	s, hosts := testcluster.Session(t, testcluster.Three)
-	testcluster.Keyspace(t, s, "shell", 1)
-	if _, err := testcluster.Datasets[0].Load(context.Background(), s, "shell"); err != nil {
+	testcluster.Keyspace(t, s, ks, 1)
+	if _, err := testcluster.Datasets[0].Load(context.Background(), s, ks); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Query("CREATE TABLE " + ks + ".other (k int PRIMARY KEY)").Exec(); err != nil {
 		t.Fatal(err)
 	}
 	// With the data flushed and the size estimates refreshed, progress counts the share of the data.
-	testcluster.RefreshSizeEstimates(t, "shell", len(hosts))
+	testcluster.RefreshSizeEstimates(t, ks, len(hosts))
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "cqlscan")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -110,37 +132,70 @@ func TestShellInTerminal(t *testing.T) {
 	// --max-rate makes the GROUP BY scan take about 10 s, long enough to interrupt.
 	tm := startTerminal(t, fmt.Sprintf("env CQLSCAN_HISTORY=%s HOME=%s %s %s --max-rate 500; echo EXITED $?; stty -a > %s; sleep 60",
 		history, dir, bin, hosts[0], stty))
-	tm.waitFor("cqlscan>", 1, 30*time.Second)
+	screen := tm.waitFor("cqlscan>", 1, 30*time.Second)
+	banner := regexp.MustCompile(`Connected to \S+ at ` + regexp.QuoteMeta(hosts[0]) + `:9042\n` +
+		`\[cqlscan dev \| Cassandra 5\.\d+\.\d+ \| CQL spec 3\.\d+\.\d+ \| Native protocol v5\]\nUse HELP for help\.\ncqlscan>`)
+	if !banner.MatchString(screen) {
+		t.Errorf("no banner as cqlsh's before the prompt:\n%s", screen)
+	}
 
-	tm.enter("USE shell;")
-	tm.waitFor("cqlscan:shell>", 1, 10*time.Second)
+	prompt := "cqlscan:" + ks + ">"
+	tm.enter("USE " + ks + ";")
+	tm.waitFor(prompt, 1, 10*time.Second)
 	tm.enter("SELECT COUNT(*)")
 	tm.waitFor("......", 1, 15*time.Second) // the continuation prompt
 	tm.typeText("FROM single_pk WHERE ")
 	time.Sleep(time.Second) // the schema cache fills in the background
 	tm.typeText("i")
-	tm.waitFor("IS NOT NULL", 1, 15*time.Second) // the suggestions: id, IN, IS NULL, IS NOT NULL
+	tm.waitFor("int, partition key", 1, 15*time.Second) // the suggestion: id, with its type and kind
 	tm.key("Tab")
 	tm.waitFor("WHERE id", 1, 15*time.Second)
 	tm.typeText(" >= -20000;")
 	tm.waitFor("WHERE id >= -20000;", 1, 15*time.Second)
 	tm.key("Enter")
-	screen := tm.waitFor("(1 rows)", 1, 60*time.Second)
+	screen = tm.waitFor("(1 rows)", 1, 60*time.Second)
 	if !strings.Contains(screen, " 5000\n") {
 		t.Errorf("the count is not 5000:\n%s", screen)
 	}
 
+	// Tab on an empty word after FROM lists the keyspace's tables, then the keyspaces, and inserts
+	// nothing: the table typed next follows FROM with one space.
+	tm.typeText("SELECT v FROM ")
+	tm.waitFor("SELECT v FROM", 1, 15*time.Second)
+	tm.key("Tab")
+	screen = tm.waitForMatch(regexp.MustCompile(`\bsingle_pk +table\b`), 15*time.Second)
+	if !regexp.MustCompile(`\bother +table\b(.|\n)*\b` + ks + ` +keyspace\b`).MatchString(screen) {
+		t.Errorf("Tab after FROM lists not the tables (other, single_pk), then the keyspaces:\n%s", screen)
+	}
+	tm.typeText("single_pk WHERE id = -20000;")
+	tm.waitFor("SELECT v FROM single_pk WHERE id = -20000;", 1, 15*time.Second)
+	tm.key("Enter")
+	tm.waitFor("(1 rows)", 2, 30*time.Second)
+
+	// Ctrl-C at --More-- drops the rest of the result; the statement typed next runs.
+	tm.enter("SELECT id FROM single_pk LIMIT 250;")
+	tm.waitFor("--More--", 1, 30*time.Second)
+	tm.key("C-c")
+	tm.enter("SELECT v FROM single_pk WHERE id = -12081;")
+	screen = tm.waitFor("(1 rows)", 3, 30*time.Second)
+	if strings.Contains(screen, "(250 rows)") || strings.Count(screen, "--More--") != 1 {
+		t.Errorf("after Ctrl-C at --More--, more of the result was shown:\n%s", screen)
+	}
+
+	// (TRACING ON showing a trace goes here.)
+
 	tm.enter("SELECT v, COUNT(*) FROM single_pk GROUP BY v;")
 	tm.waitFor("of the data)", 1, 10*time.Second) // the progress line, after half a second
+	prompts := strings.Count(tm.screen(), prompt)
 	began := time.Now()
 	tm.key("C-c")
 	screen = tm.waitFor("error: interrupted", 1, 15*time.Second)
 	if d := time.Since(began); d > 5*time.Second { // loose: the screen is polled, the machine busy
 		t.Errorf("Ctrl-C took %v to stop the scan", d)
 	}
-	tm.waitFor("cqlscan:shell>", 3, 15*time.Second) // the shell is still there: a third prompt
+	tm.waitFor(prompt, prompts+1, 15*time.Second) // the shell is still there: a new prompt
 	tm.enter("SHOW HOST")
-	tm.waitFor("Connected to", 1, 10*time.Second)
+	tm.waitFor("Connected to", 2, 10*time.Second) // the banner's, then SHOW HOST's
 	tm.key("C-d")
 	screen = tm.waitFor("EXITED", 1, 10*time.Second)
 	if !strings.Contains(screen, "EXITED 0") {
@@ -158,7 +213,7 @@ func TestShellInTerminal(t *testing.T) {
 		}
 	}
 	hist, err := os.ReadFile(history)
-	if err != nil || !strings.Contains(string(hist), "USE shell;") || !strings.Contains(string(hist), `"SELECT COUNT(*)\nFROM single_pk WHERE id >= -20000;"`) {
+	if err != nil || !strings.Contains(string(hist), "USE "+ks+";") || !strings.Contains(string(hist), `"SELECT COUNT(*)\nFROM single_pk WHERE id >= -20000;"`) {
 		t.Errorf("history file %q (%v): want each statement, the two-line one quoted", hist, err)
 	}
 }
