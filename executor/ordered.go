@@ -43,11 +43,9 @@ type orderedPool struct {
 	reads       []read
 	run         func(ctx context.Context, rd read, emit func([]Row) error) ([]read, error)
 
-	once   sync.Once
-	window int // reads open at most: windowPerWorker × concurrency
-	ahead  int // pages the reads ahead of the head hold at most: aheadPerWorker × concurrency
-	cancel context.CancelFunc
-	done   chan struct{} // closed when every worker has stopped
+	lifecycle
+	window int           // reads open at most: windowPerWorker × concurrency
+	ahead  int           // pages the reads ahead of the head hold at most: aheadPerWorker × concurrency
 	ready  chan struct{} // poked when the head has something new: a page, its end, or an error
 	buf    []Row
 
@@ -297,11 +295,4 @@ func (p *orderedPool) advance() (finished bool, err error) {
 }
 
 // Close implements Iter.
-func (p *orderedPool) Close() error {
-	p.once.Do(func() {}) // a pool never started has nothing to stop
-	if p.cancel != nil {
-		p.cancel()
-		<-p.done
-	}
-	return nil
-}
+func (p *orderedPool) Close() error { return p.stop() }

@@ -25,10 +25,8 @@ type readPool struct {
 	// queue instead when it splits the read.
 	run func(ctx context.Context, rd read, emit func([]Row) error) ([]read, error)
 
-	once    sync.Once
+	lifecycle
 	batches chan []Row
-	done    chan struct{} // closed when every worker has stopped
-	cancel  context.CancelFunc
 	buf     []Row
 
 	mu     sync.Mutex
@@ -186,11 +184,4 @@ func (p *readPool) Next(ctx context.Context) (Row, error) {
 }
 
 // Close implements Iter.
-func (p *readPool) Close() error {
-	p.once.Do(func() {}) // a pool never started has nothing to stop
-	if p.cancel != nil {
-		p.cancel()
-		<-p.done
-	}
-	return nil
-}
+func (p *readPool) Close() error { return p.stop() }
