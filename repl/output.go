@@ -79,6 +79,9 @@ type pager struct {
 }
 
 func newPager(r io.Reader, interrupts <-chan os.Signal) *pager {
+	if r == nil {
+		r = strings.NewReader("") // no way to answer: the first page only
+	}
 	p := &pager{in: bufio.NewReaderSize(r, 16), interrupts: interrupts}
 	if d, ok := r.(interface{ SetReadDeadline(time.Time) error }); ok && d.SetReadDeadline(time.Time{}) == nil {
 		p.deadline = d

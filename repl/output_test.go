@@ -99,11 +99,15 @@ func TestPagingAnswers(t *testing.T) {
 		{"q on the second page", "\nq\n", 2, " 3\n"},
 		{"Q counts too", " Q \n", 1, " 1\n"},
 		{"end of input", "", 1, " 1\n"},
+		{"nothing to read answers from", "none", 1, " 1\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s, out, errb := session()
 			s.Interactive, s.PageSize, s.More = true, 2, strings.NewReader(c.answers)
+			if c.answers == "none" {
+				s.More = nil
+			}
 			res := &render.Result{Columns: everyColumn("n")}
 			for i := range 7 {
 				res.Rows = append(res.Rows, []any{int64(i)})
