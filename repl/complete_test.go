@@ -236,3 +236,23 @@ func TestColumnRankOddRows(t *testing.T) {
 		_ = columnRank(r)
 	}
 }
+
+// No text typed panics the completer, and the word it replaces lies within the text.
+func FuzzComplete(f *testing.F) {
+	for _, seed := range []string{"", "SELECT * FROM shop.", "INSERT INTO orders (id) VALUES (1) IF NOT ", "UPDATE orders SET a = 'x",
+		"DELETE , FROM", "ALTER TABLE . DROP ", "COPY orders ((", "BEGIN BATCH APPLY", "DESC FULL ", `SELECT "a""b`, "EXPLAIN EXPLAIN"} {
+		f.Add(seed, true)
+	}
+	c := completionFixture()
+	f.Fuzz(func(t *testing.T, before string, tab bool) {
+		got, start := c.complete(before, before, tab)
+		if start < 0 || start > len(before) {
+			t.Fatalf("complete(%q) replaces from %d, outside the text", before, start)
+		}
+		for _, g := range got {
+			if g.text == "" || strings.ContainsAny(g.text, wordSeparators) {
+				t.Fatalf("complete(%q) offers %q, which the prompt cannot put in place of a word", before, g.text)
+			}
+		}
+	})
+}
