@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/types"
@@ -165,4 +167,130 @@ func everyColumn(names ...string) []planner.OutputColumn {
 		out[i] = planner.OutputColumn{Name: n, Type: types.Of(types.BigInt)}
 	}
 	return out
+}
+
+// Each statement is known by the line where its code starts: after blank lines and leading
+// comments, over several lines, several on one line, a shell command after a ';', the rest at the end.
+func TestStatementLines(t *testing.T) {
+	lines := []string{
+		"",                      // 1
+		"-- a comment",          // 2
+		"SELECT a",              // 3
+		"  FROM t; PAGING OFF",  // 4
+		"/* lead */ SELECT 1;",  // 5
+		"SELECT 2; SELECT 3;",   // 6
+		"CONSISTENCY ONE",       // 7
+		"",                      // 8
+		"  -- before",           // 9
+		"",                      // 10
+		"INSERT INTO t (a)",     // 11
+		"  VALUES ('x;y'); SEL", // 12
+		"ECT 4",                 // 13
+	}
+	var b statementBuffer
+	var got []statement
+	for _, l := range lines {
+		got = append(got, b.addLine(l)...)
+	}
+	got = append(got, b.flushStatement())
+	want := []statement{
+		{"SELECT a\n  FROM t", 3}, {"PAGING OFF", 4}, {"/* lead */ SELECT 1", 5},
+		{"SELECT 2", 6}, {"SELECT 3", 6}, {"CONSISTENCY ONE", 7},
+		{"INSERT INTO t (a)\n  VALUES ('x;y')", 11}, {"SEL\nECT 4", 12},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("statements\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// A batch run goes on after a failure and reports each as NAME:LINE:error: …, as cqlsh does; it
+// fails at the end. StopOnError stops at the first failure; a BOM is skipped; tty mode shows the
+// prompt and does not fail the run.
+func TestRunBatch(t *testing.T) {
+	const script = "\ufeffSET SPLITS 3\nPAGING lots\n\nSET SPLITS 4\nEXPAND maybe\nSET SPLITS 5\n"
+	cases := []struct {
+		name       string
+		sc         Script
+		stop       bool
+		wantErr    string // "" : no error
+		wantSplits int
+		wantLines  []string // Err, line by line: how each starts, then the bad value it names
+	}{
+		{"goes on", Script{Name: "x.cql"}, false, "x.cql: 2 statements failed", 5, []string{
+			"x.cql:2:error: lots", "x.cql:5:error: maybe"}},
+		{"stops on error", Script{Name: "<stdin>"}, true, "<stdin>: stopped after 1 statement failed", 3, []string{
+			"<stdin>:2:error: lots"}},
+		{"tty mode", Script{Name: "<stdin>", TTY: true}, false, "", 5, []string{"error: lots", "error: maybe"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, out, errb := session()
+			s.StopOnError = c.stop
+			err := s.RunBatch(context.Background(), strings.NewReader(script), c.sc)
+			var be *BatchError
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case c.wantErr != "" && (!errors.As(err, &be) || err.Error() != c.wantErr):
+				t.Errorf("error %v, want a *BatchError %q", err, c.wantErr)
+			}
+			var lines []string
+			for _, l := range strings.Split(strings.TrimSpace(errb.String()), "\n") {
+				if strings.HasPrefix(l, "SPLITS set") {
+					continue
+				}
+				lines = append(lines, l)
+			}
+			ok := len(lines) == len(c.wantLines)
+			for i := 0; ok && i < len(lines); i++ {
+				prefix, word, _ := strings.Cut(c.wantLines[i], " ")
+				ok = strings.HasPrefix(lines[i], prefix+" ") && strings.Contains(lines[i], word)
+			}
+			if !ok {
+				t.Errorf("stderr lines\n%q\nwant\n%q", lines, c.wantLines)
+			}
+			if s.Splits != c.wantSplits {
+				t.Errorf("splits %d, want %d: the statements after a failure ran or not", s.Splits, c.wantSplits)
+			}
+			if prompts := strings.Count(out.String(), "cqlscan> "); c.sc.TTY != (prompts == 7) {
+				t.Errorf("%d prompts on stdout %q (tty mode %t)", prompts, out.String(), c.sc.TTY)
+			}
+		})
+	}
+}
+
+// Input that is empty, or only a BOM, blank lines and comments, runs nothing and succeeds.
+func TestRunBatchNothing(t *testing.T) {
+	for _, in := range []string{"", "\ufeff", "\n\n", "-- only\n/* comments */\n", ";;\n"} {
+		s, out, errb := session()
+		if err := s.RunBatch(context.Background(), strings.NewReader(in), Script{Name: "<stdin>"}); err != nil {
+			t.Errorf("%q: %v", in, err)
+		}
+		if out.Len()+errb.Len() != 0 {
+			t.Errorf("%q: printed %q and %q", in, out.String(), errb.String())
+		}
+	}
+}
+
+// A read error is reported at the line it stopped at, and fails the run.
+func TestRunBatchReadError(t *testing.T) {
+	s, _, errb := session()
+	r := io.MultiReader(strings.NewReader("SET SPLITS 9\n"), iotest.ErrReader(errors.New("disk on fire")))
+	err := s.RunBatch(context.Background(), r, Script{Name: "f.cql"})
+	if err == nil || s.Splits != 9 || !strings.Contains(errb.String(), "f.cql:2:error: reading the input: disk on fire") {
+		t.Errorf("error %v, splits %d, stderr %q", err, s.Splits, errb.String())
+	}
+}
+
+// With Debug, an error line is followed by its chain of causes and their types.
+func TestDebugChain(t *testing.T) {
+	s, _, errb := session()
+	s.Debug = true
+	if err := s.RunBatch(context.Background(), strings.NewReader("PAGING lots\n"), Script{Name: "d.cql"}); err == nil {
+		t.Fatal("want a failure")
+	}
+	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[1], "debug: *repl.StatementError: ") || !strings.HasPrefix(lines[2], "debug:   ") {
+		t.Errorf("stderr %q: want the error line, then its chain", errb.String())
+	}
 }
