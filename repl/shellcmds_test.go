@@ -98,7 +98,7 @@ func TestHelpCoversCqlsh(t *testing.T) {
 	}
 }
 
-// TestCaptureFileNames: CAPTURE takes a file name quoted as cqlsh takes it ('it''s' is it's) and
+// TestCaptureFileNames: CAPTURE takes a file name quoted as cqlsh takes it (a doubled quote is one) and
 // names it in its messages as cqlsh does.
 func TestCaptureFileNames(t *testing.T) {
 	dir := t.TempDir()
