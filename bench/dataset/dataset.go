@@ -167,9 +167,14 @@ func Short(n int) string {
 	return fmt.Sprint(n)
 }
 
+// SmallRows is the small table's size: a table a user counts without thinking, where the fixed cost
+// of a tool (start-up, connection, metadata, requests) is all there is to measure.
+const SmallRows = 50
+
 // All are the benchmark's datasets, in loading order.
 func All() []Dataset {
 	return []Dataset{
+		Standard1("keyspace1_50", SmallRows),
 		Standard1("keyspace1_1m", 1_000_000),
 		Standard1("keyspace1", 10_000_000),
 		Sales("bench", 2_000_000),

@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,10 +35,13 @@ type options struct {
 func main() {
 	var o options
 	var pids string
+	var listDatasets bool
 	pflag.StringVar(&o.host, "host", "127.0.0.1", "the node every tool asks")
 	pflag.StringVar(&o.cqlscan, "cqlscan", "bin/cqlscan", "cqlscan binary")
 	pflag.StringVar(&o.cqlsh, "cqlsh", "cqlsh", "cqlsh executable")
 	pflag.StringVar(&o.dsbulkCP, "dsbulk-cp", "", "dsbulk's class path (lib/*)")
+	pflag.StringVar(&o.python, "python", "python3", "the Python with the cassandra-driver, for the hand-written peer")
+	pflag.StringVar(&o.peer, "peer", "bench/peer/ring_count.py", "the hand-written parallel count")
 	pflag.StringVar(&o.logDir, "log-dir", os.TempDir(), "directory for dsbulk's logs")
 	pflag.StringVar(&pids, "server-pids", "", "PIDs of the Cassandra processes, comma-separated, for server CPU")
 	pflag.IntVar(&o.runs, "runs", 3, "runs of each tool on each question")
@@ -52,7 +54,15 @@ func main() {
 	pflag.StringArrayVar(&o.facts, "fact", nil, "NAME=VALUE for the results' header (repeatable)")
 	pflag.StringVar(&o.datasetsMD, "datasets", "", "file with the datasets' Markdown table")
 	pflag.BoolVar(&o.update, "update", false, "replace only the sections of the questions run (with --only) in the existing results")
+	pflag.BoolVar(&listDatasets, "print-datasets", false, `print the datasets the chosen questions and sweeps read ("name keyspace.table rows" lines) and exit`)
 	pflag.Parse()
+	if listDatasets {
+		if err := printDatasets(os.Stdout, o.only, o.sweep); err != nil {
+			fmt.Fprintln(os.Stderr, "benchrun:", err)
+			os.Exit(2)
+		}
+		return
+	}
 	for _, p := range strings.Split(pids, ",") {
 		if n, err := strconv.Atoi(strings.TrimSpace(p)); err == nil {
 			o.servers = append(o.servers, n)
@@ -75,11 +85,12 @@ type Result struct {
 }
 
 func run(ctx context.Context, o options) error {
+	qs, err := chosen(o.only)
+	if err != nil {
+		return err
+	}
 	var results []*Result
-	for _, q := range questions() {
-		if len(o.only) > 0 && !slices.Contains(o.only, q.ID) {
-			continue
-		}
+	for _, q := range qs {
 		res := &Result{Q: q, Runs: map[string][]Run{}, Answers: map[string]string{}, Expected: q.Expected()}
 		// Alternate: each round runs every tool once, so that a slow spell of the machine hits all.
 		for round := 1; round <= o.runs; round++ {

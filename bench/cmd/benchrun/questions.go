@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/cqlscan/cqlscan/bench/dataset"
@@ -14,6 +15,8 @@ type env struct {
 	cqlsh    string // cqlsh executable
 	dsbulkCP string // dsbulk's class path (lib/*)
 	logDir   string // dsbulk's logs
+	python   string // the Python that has the cassandra-driver (cqlsh's venv)
+	peer     string // the hand-written parallel count (bench/peer/ring_count.py)
 }
 
 // Tool is one way of answering a question.
@@ -40,7 +43,7 @@ func questions() []Question {
 		ds[d.Name] = d
 	}
 	var qs []Question
-	for _, name := range []string{"standard1-1m", "standard1-10m"} {
+	for _, name := range []string{"standard1-" + dataset.Short(dataset.SmallRows), "standard1-1m", "standard1-10m"} {
 		d := ds[name]
 		q := fmt.Sprintf("SELECT COUNT(*) FROM %s", d.Ref())
 		qs = append(qs, Question{
@@ -50,6 +53,7 @@ func questions() []Question {
 				cqlscanTool(q, parseCount),
 				dsbulkTool("dsbulk unload key | wc -l", fmt.Sprintf("SELECT key FROM %s", d.Ref()), "wc -l", parseCount),
 				cqlshTool(q, parseCount),
+				peerTool(d.Ref(), ""),
 			},
 			Expected: func() string { return fmt.Sprint(d.Rows) },
 		})
@@ -87,6 +91,7 @@ func questions() []Question {
 			dsbulkTool("dsbulk unload region,amount | awk", fmt.Sprintf("SELECT region, amount FROM %s", sales.Ref()),
 				`awk -F, '$1 == "eu-west" && $2 > 100 {n++} END {print n+0}'`, parseCount),
 			cqlshTool(q+" ALLOW FILTERING", parseCount),
+			peerTool(sales.Ref(), where),
 		},
 		Expected: func() string { return expectedFiltered(sales.Rows) },
 	})
@@ -133,6 +138,23 @@ func dsbulkTool(name, query, then string, parse func(string) (string, error)) To
 			`-header false --codec.binary HEX --log.directory %s --log.verbosity 0`,
 			e.dsbulkCP, e.host, shellQuote(query), e.logDir)
 		return []string{"bash", "-o", "pipefail", "-c", java + " | " + then}
+	}}
+}
+
+// peerProcesses is how many processes the hand-written peer runs: one per core × 4, as its users
+// are told to.
+var peerProcesses = runtime.NumCPU() * 4
+
+// peerTool is the parallel count people write by hand today (bench/peer/ring_count.py): the
+// Python driver, the ring cut into equal slices, one process per slice, fetch size 5000. where,
+// if not empty, is sent with each slice's count (with ALLOW FILTERING).
+func peerTool(table, where string) Tool {
+	return Tool{Name: fmt.Sprintf("Python driver, %d processes", peerProcesses), Parse: parseCount, Argv: func(e env) []string {
+		argv := []string{e.python, e.peer, "--host", e.host, "--table", table, "--processes", fmt.Sprint(peerProcesses)}
+		if where != "" {
+			argv = append(argv, "--where", where)
+		}
+		return argv
 	}}
 }
 
