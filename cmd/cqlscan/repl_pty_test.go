@@ -109,8 +109,9 @@ func (tm *ptyShell) enter(line string) {
 
 // TestShellInTerminal drives the interactive shell through a real terminal: the banner, a
 // statement typed over two lines, a column completed with Tab, Tab on an empty word listing the
-// tables, Ctrl-C at --More-- dropping the rest of a result, a long scan cancelled with Ctrl-C while
-// the shell stays, Ctrl-D to leave, and the terminal's settings restored afterwards.
+// tables, Ctrl-C at --More-- dropping the rest of a result, TRACING ON showing a trace, a long scan
+// cancelled with Ctrl-C while the shell stays, Ctrl-D to leave, and the terminal's settings restored
+// afterwards.
 func TestShellInTerminal(t *testing.T) {
 	const ks = "shelltest_pty"
 	s, hosts := testcluster.Session(t, testcluster.Three)
@@ -182,7 +183,16 @@ func TestShellInTerminal(t *testing.T) {
 		t.Errorf("after Ctrl-C at --More--, more of the result was shown:\n%s", screen)
 	}
 
-	// (TRACING ON showing a trace goes here.)
+	// TRACING ON: a statement Cassandra answers as written is followed by its trace, as in cqlsh.
+	tm.enter("TRACING ON")
+	tm.waitFor("TRACING set to ON", 1, 10*time.Second)
+	tm.enter("INSERT INTO other (k) VALUES (1);")
+	screen = tm.waitFor("Request complete", 1, 30*time.Second)
+	if !regexp.MustCompile(`Tracing session: [0-9a-f-]{36}`).MatchString(screen) || !strings.Contains(screen, " activity ") {
+		t.Errorf("TRACING ON shows no trace after an INSERT:\n%s", screen)
+	}
+	tm.enter("TRACING OFF")
+	tm.waitFor("TRACING set to OFF", 1, 10*time.Second)
 
 	tm.enter("SELECT v, COUNT(*) FROM single_pk GROUP BY v;")
 	tm.waitFor("of the data)", 1, 10*time.Second) // the progress line, after half a second
