@@ -54,6 +54,8 @@ func init() {
 		{name: "SOURCE", syntax: "SOURCE 'file'", help: "run the statements in a file", run: (*Session).source},
 		{name: "CAPTURE", syntax: "CAPTURE ['file'|OFF]", help: "append results to a file instead of showing them, until CAPTURE OFF",
 			args: func(*Session) []string { return []string{"OFF"} }, run: (*Session).captureTo},
+		{name: "COPY", cql: true, syntax: "COPY [ks.]table [(col, …)] TO 'file'|STDOUT | FROM 'file'|STDIN [WITH option = 'value' [AND …]];",
+			help: "export a table to CSV with a parallel token-range scan, or import CSV with concurrent inserts, as cqlsh's COPY", run: (*Session).copyCmd},
 		{name: "DESCRIBE", aliases: []string{"DESC"}, syntax: "DESCRIBE KEYSPACES|TABLES|KEYSPACE ks|TABLE t|…",
 			help: "describe the schema (Cassandra answers it)", run: (*Session).describe,
 			args: func(*Session) []string {

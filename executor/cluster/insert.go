@@ -1,0 +1,288 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"net"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/cqlscan/cqlscan/executor"
+	"github.com/cqlscan/cqlscan/parser"
+	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/schema"
+	"github.com/cqlscan/cqlscan/planner/types"
+)
+
+// InsertFunc inserts one row: values in the canonical forms of package types (nil for NULL), one
+// for each column the insert was prepared with.
+type InsertFunc func(ctx context.Context, values []any) error
+
+// PrepareInsert returns a function that runs INSERT INTO keyspace.table (columns) VALUES (?, …)
+// [USING TTL ttl] for one row at a time, with bound values (the driver prepares the statement once),
+// at the session's consistency level. Each row goes to a replica of its partition, in turn: the
+// partition key's token is computed here (Murmur3, as Cassandra does) and looked up in the token
+// ring, and the query is pinned to that host. On other partitioners any node coordinates. The
+// function is safe for concurrent use; its errors are *executor.QueryError, classified for retries
+// (or the context's error). A ttl below 0 means none.
+func (c *Conn) PrepareInsert(ctx context.Context, keyspace, table string, columns []string, ttl int) (InsertFunc, error) {
+	t, err := c.Table(ctx, keyspace, table)
+	if err != nil {
+		return nil, err
+	}
+	colTypes := make([]types.Type, len(columns))
+	quoted := make([]string, len(columns))
+	for i, name := range columns {
+		col := t.Column(name)
+		if col == nil {
+			return nil, fmt.Errorf("%w: %s.%s has no column %q", planner.ErrUnknownColumn, keyspace, table, name)
+		}
+		if colTypes[i], err = types.ParseWith(col.Type, t.UserTypes); err != nil {
+			return nil, fmt.Errorf("column %s: %w", name, err)
+		}
+		quoted[i] = parser.QuoteIdent(name)
+	}
+	stmt := fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES (%s)", parser.QuoteIdent(keyspace), parser.QuoteIdent(table),
+		strings.Join(quoted, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", "))
+	if ttl >= 0 {
+		stmt += fmt.Sprintf(" USING TTL %d", ttl)
+	}
+	route, err := c.router(ctx, t, columns)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, values []any) error {
+		if len(values) != len(columns) {
+			return fmt.Errorf("%d values for %d columns", len(values), len(columns))
+		}
+		args := make([]any, len(values))
+		for i, v := range values {
+			var err error
+			if args[i], err = driverValue(colTypes[i], v); err != nil {
+				return &executor.QueryError{Kind: executor.Fatal, Err: fmt.Errorf("column %s: %w", columns[i], err)}
+			}
+		}
+		q := c.withConsistency(c.s.Query(stmt, args...)).Idempotent(true)
+		if route != nil {
+			host, err := route(args)
+			if err != nil {
+				return &executor.QueryError{Kind: executor.Fatal, Err: err}
+			}
+			q = q.SetHostID(host)
+		}
+		if err := q.ExecContext(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return &executor.QueryError{Kind: failureKind(err), Err: err}
+		}
+		return nil
+	}, nil
+}
+
+// router returns a function that names a replica of the row whose driver values are given, or nil
+// when rows cannot be routed here (a partitioner other than Murmur3, a node-local keyspace).
+func (c *Conn) router(ctx context.Context, t *schema.Table, columns []string) (func(args []any) (string, error), error) {
+	r, err := c.Ring(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.Partitioner != ring.Murmur3 {
+		return nil, nil
+	}
+	ranges, err := r.Ranges(t.Replication)
+	if err != nil {
+		return nil, nil
+	}
+	pk := t.PartitionKey()
+	at := make([]int, len(pk))
+	names := make([]string, len(pk))
+	for i, col := range pk {
+		at[i] = -1
+		for j, name := range columns {
+			if name == col.Name {
+				at[i] = j
+			}
+		}
+		if at[i] < 0 {
+			return nil, fmt.Errorf("partition key column %s is missing from the columns inserted", col.Name)
+		}
+		names[i] = parser.QuoteIdent(col.Name)
+	}
+	// The key's wire types, from the metadata of a query that reads no row.
+	stmt := fmt.Sprintf("SELECT %s FROM %s.%s WHERE %s > %s", strings.Join(names, ", "),
+		parser.QuoteIdent(t.Keyspace), parser.QuoteIdent(t.Name), planner.TokenCall(t), ring.Murmur3.Max)
+	var infos []gocql.TypeInfo
+	err = retryMeta(ctx, func(int) error {
+		iter := c.s.Query(stmt).IterContext(ctx)
+		cols := iter.Columns()
+		if err := iter.Close(); err != nil {
+			return err
+		}
+		infos = infos[:0]
+		for _, ci := range cols {
+			infos = append(infos, ci.TypeInfo)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the partition key's types of %s.%s: %w", t.Keyspace, t.Name, err)
+	}
+	if len(infos) != len(pk) {
+		return nil, fmt.Errorf("Cassandra described %d partition key columns of %s.%s, the schema %d", len(infos), t.Keyspace, t.Name, len(pk))
+	}
+	var turn atomic.Uint64
+	return func(args []any) (string, error) {
+		key, err := routingKey(infos, at, args)
+		if err != nil {
+			return "", err
+		}
+		reps := replicasOf(ranges, Murmur3Token(key))
+		if len(reps) == 0 {
+			return "", fmt.Errorf("no replica owns the row's token")
+		}
+		return reps[turn.Add(1)%uint64(len(reps))], nil
+	}, nil
+}
+
+// routingKey serializes the partition key as Cassandra hashes it: one column's bytes, or for a
+// composite key each column's as a 2-byte length, the bytes and a zero byte.
+func routingKey(infos []gocql.TypeInfo, at []int, args []any) ([]byte, error) {
+	if len(at) == 1 {
+		b, err := gocql.Marshal(infos[0], args[at[0]])
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			return nil, fmt.Errorf("the partition key cannot be NULL")
+		}
+		return b, nil
+	}
+	var key []byte
+	for i, j := range at {
+		b, err := gocql.Marshal(infos[i], args[j])
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			return nil, fmt.Errorf("the partition key cannot be NULL")
+		}
+		key = append(key, byte(len(b)>>8), byte(len(b)))
+		key = append(key, b...)
+		key = append(key, 0)
+	}
+	return key, nil
+}
+
+// replicasOf finds the range (Start, End] that holds token in ranges (sorted, covering the ring).
+func replicasOf(ranges []ring.Range, token int64) []string {
+	t := big.NewInt(token)
+	i := sort.Search(len(ranges), func(i int) bool { return ranges[i].End.Cmp(t) >= 0 })
+	if i == len(ranges) {
+		return nil
+	}
+	return ranges[i].Replicas
+}
+
+// null is NULL as the driver marshals it for every type (a nil pointer), user types included,
+// which refuse an untyped nil.
+var null = (*struct{})(nil)
+
+// driverValue converts a canonical value to the Go form the driver marshals for its type.
+func driverValue(t types.Type, v any) (any, error) {
+	if v == nil {
+		return null, nil
+	}
+	switch x := v.(type) {
+	case int64:
+		switch t.Kind {
+		case types.TinyInt:
+			return int8(x), nil
+		case types.SmallInt:
+			return int16(x), nil
+		case types.Int:
+			return int32(x), nil
+		}
+		return x, nil
+	case float64:
+		if t.Kind == types.Float {
+			return float32(x), nil
+		}
+		return x, nil
+	case types.UUIDValue:
+		return gocql.UUID(x), nil
+	case types.DurationValue:
+		return gocql.Duration{Months: x.Months, Days: x.Days, Nanoseconds: x.Nanos}, nil
+	case time.Time, time.Duration, net.IP, string, bool, []byte, *big.Int:
+		return x, nil
+	case types.Empty:
+		return []byte{}, nil
+	case []types.MapEntry:
+		m := make(map[any]any, len(x))
+		for _, e := range x {
+			k, err := driverValue(elemOf(t, 0), e.Key)
+			if err != nil {
+				return nil, err
+			}
+			if b, ok := k.([]byte); ok {
+				k = string(b)
+			}
+			if !hashable(k) {
+				return nil, fmt.Errorf("maps keyed by %s cannot be inserted", elemOf(t, 0))
+			}
+			if m[k], err = driverValue(elemOf(t, 1), e.Value); err != nil {
+				return nil, err
+			}
+		}
+		return m, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			if e == nil && t.Kind == types.Tuple {
+				continue // the driver writes a tuple's NULL field for an untyped nil only
+			}
+			var err error
+			if out[i], err = driverValue(elemOf(t, i), e); err != nil {
+				return nil, err
+			}
+		}
+		if t.Kind == types.UDT {
+			m := make(map[string]any, len(out))
+			for i, f := range t.Field {
+				if i < len(out) {
+					m[f] = out[i]
+				}
+			}
+			return m, nil
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+func hashable(k any) bool {
+	switch k.(type) {
+	case []any, map[any]any, map[string]any:
+		return false
+	}
+	return true
+}
+
+// elemOf is the type of a composite's i-th part.
+func elemOf(t types.Type, i int) types.Type {
+	switch {
+	case len(t.Elems) == 0:
+		return types.Type{}
+	case t.Kind == types.List || t.Kind == types.Set || t.Kind == types.Vector:
+		return t.Elems[0]
+	case i < len(t.Elems):
+		return t.Elems[i]
+	}
+	return types.Type{}
+}
