@@ -7,7 +7,7 @@ DEVCLUSTER = scripts/devcluster
 DEMO_ROWS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: build demo test test-clusters down vet bench
+.PHONY: build demo test test-clusters down vet bench bench3
 
 build:
 	$(GO) build -o bin/cqlscan ./cmd/cqlscan
@@ -47,8 +47,13 @@ down:
 	$(DEVCLUSTER) --name test3 down
 	$(DEVCLUSTER) --name secure down
 	$(DEVCLUSTER) --name bench down
+	$(DEVCLUSTER) --name bench3 down
 
-# The benchmark against cqlsh and dsbulk on a cluster of its own (see bench/run); writes
-# bench/RESULTS.md and bench/scaling.png. Not part of `make test`.
+# The benchmark against cqlsh, dsbulk and a hand-written Python driver script on a cluster of its
+# own (see bench/run): one node, bench/RESULTS.md and bench/scaling.png. `make bench3`: the same on
+# three nodes with replication factor 3 (cluster bench3), bench/RESULTS-3nodes.md. Not part of `make test`.
 bench:
 	bench/run
+
+bench3:
+	BENCH_NODES=3 bench/run

@@ -32,13 +32,15 @@ def slices(n):
 def count_slice(task):
     """Counts the rows of one slice on a connection of its own (one per process)."""
     host, keyspace, table, where, start, end = task
-    from cassandra.cluster import Cluster
-    from cassandra.policies import RoundRobinPolicy
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
 
-    cluster = Cluster([host], load_balancing_policy=RoundRobinPolicy())
+    # A slice of a big table takes minutes; and the driver's 2 s and 5 s for connecting and reading
+    # the schema are too short on a busy machine (the benchmark gives cqlsh 60 s too).
+    profile = ExecutionProfile(request_timeout=3600)
+    cluster = Cluster([host], execution_profiles={EXEC_PROFILE_DEFAULT: profile},
+                      connect_timeout=60, control_connection_timeout=60)
     try:
         session = cluster.connect()
-        session.default_timeout = 3600  # a slice of a big table takes minutes
         key = cluster.metadata.keyspaces[keyspace].tables[table].partition_key
         token = "token(%s)" % ", ".join('"%s"' % c.name for c in key)
         cql = 'SELECT count(*) FROM "%s"."%s" WHERE %s > ? AND %s <= ?' % (keyspace, table, token, token)
