@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/expr"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/schema"
 	"github.com/cqlscan/cqlscan/planner/types"
@@ -44,14 +45,18 @@ func TestTokenRestriction(t *testing.T) {
 	if got := tableRef(table); got != `ks."T"` {
 		t.Errorf("tableRef = %s", got)
 	}
-	stmt, args := rangeStatement(`SELECT a FROM ks."T"`, table, p, ring.Range{Start: big.NewInt(1), End: p.Max},
-		[]string{"c > 3", "c < 9"}, 2, 10)
-	want := `SELECT a FROM ks."T" WHERE token(a, b) > ? AND c > 3 AND c < 9 PER PARTITION LIMIT 2 LIMIT 10 ALLOW FILTERING`
-	if stmt != want || fmt.Sprint(args) != "[1]" {
-		t.Errorf("rangeStatement = %q %v, want %q [1]", stmt, args, want)
+	c := func(op string, v int64) planner.Restriction {
+		return planner.Restriction{Column: "c", Op: op, Value: &expr.Const{Value: v, T: types.Of(types.Int), Text: fmt.Sprint(v)}}
 	}
-	if stmt, _ := rangeStatement("SELECT a FROM t", table, p, ring.Range{Start: p.Min, End: p.Max}, []string{"c = 1"}, 0, 0); stmt != "SELECT a FROM t WHERE c = 1 ALLOW FILTERING" {
-		t.Errorf("whole-ring statement with a restriction = %q", stmt)
+	stmt, args := rangeStatement(`SELECT a FROM ks."T"`, table, p, ring.Range{Start: big.NewInt(1), End: p.Max},
+		restrictionTerms([]planner.Restriction{c(">", 3), c("<", 9)}), 2, 10)
+	want := `SELECT a FROM ks."T" WHERE token(a, b) > ? AND c > ? AND c < ? PER PARTITION LIMIT 2 LIMIT 10 ALLOW FILTERING`
+	if stmt != want || fmt.Sprint(args) != "[1 3 9]" {
+		t.Errorf("rangeStatement = %q %v, want %q [1 3 9]", stmt, args, want)
+	}
+	stmt, args = rangeStatement("SELECT a FROM t", table, p, ring.Range{Start: p.Min, End: p.Max}, restrictionTerms([]planner.Restriction{c("=", 1)}), 0, 0)
+	if stmt != "SELECT a FROM t WHERE c = ? ALLOW FILTERING" || fmt.Sprint(args) != "[1]" {
+		t.Errorf("whole-ring statement with a restriction = %q %v", stmt, args)
 	}
 }
 

@@ -87,10 +87,11 @@ func (it *scanIter) pool(ordered bool) Iter {
 
 // newRangeReads plans one read per sub-range.
 func newRangeReads(sels []planner.ScanColumn, t *schema.Table, p *ring.Partitioner, ranges []ring.Range,
-	restrictions []string, ppl, limit int64, ex *Executor) *scanIter {
+	restrictions []planner.Restriction, ppl, limit int64, ex *Executor) *scanIter {
 	from := "SELECT " + selectorList(sels) + " FROM " + tableRef(t)
 	it := &scanIter{sels: sels, ex: ex, part: p}
-	it.build = func(r ring.Range) (string, []any) { return rangeStatement(from, t, p, r, restrictions, ppl, limit) }
+	rs := restrictionTerms(restrictions)
+	it.build = func(r ring.Range) (string, []any) { return rangeStatement(from, t, p, r, rs, ppl, limit) }
 	for _, r := range ranges {
 		stmt, args := it.build(r)
 		it.reads = append(it.reads, read{rng: r, stmt: stmt, args: args, replicas: r.Replicas})
@@ -143,8 +144,9 @@ func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) (*scanIter, 
 		fb.sels = append(fb.sels, c)
 	}
 	from := "SELECT " + selectorList(fb.sels) + " FROM " + tableRef(n.Table)
+	rs := restrictionTerms(n.Restrictions)
 	fb.build = func(r ring.Range) (string, []any) {
-		return rangeStatement(from, n.Table, n.Partitioner, r, n.Restrictions, 0, 0)
+		return rangeStatement(from, n.Table, n.Partitioner, r, rs, 0, 0)
 	}
 	it.rowsFallback = fb
 	if n.Aggregates[0].Func == planner.AggCount {
@@ -160,14 +162,22 @@ func newRangeAggregateIter(n *planner.RangeAggregate, ex *Executor) (*scanIter, 
 	return it, nil
 }
 
-// newPartitionReadIter plans one read per partition, in the order Cassandra reads them.
+// newPartitionReadIter plans one read per partition, in the plan's order (Cassandra's). Keys and
+// restrictions go as bind values where their types allow, so that every read sends the same
+// statement, which the driver prepares once, and a long key is never copied into a statement.
 func newPartitionReadIter(n *planner.PartitionRead, ex *Executor) *scanIter {
 	from := "SELECT " + selectorList(n.Selectors) + " FROM " + tableRef(n.Table)
-	it := &scanIter{sels: n.Selectors, ex: ex}
-	for _, k := range partitionOrder(n.Table, n.Keys) {
-		where := planner.PartitionWhere(n.Table, k)
-		stmt := statement(from, []string{where}, n.Restrictions, n.PerPartitionLimit, 0)
-		it.reads = append(it.reads, read{partition: where, stmt: stmt})
+	rs := restrictionTerms(n.Restrictions)
+	it := &scanIter{sels: n.Selectors, ex: ex, reads: make([]read, 0, len(n.Keys))}
+	var last, lastStmt string // reads whose keys are all bound share one statement string
+	for _, k := range n.Keys {
+		key := keyTerms(n.Table, k)
+		where := strings.Join(key.cql, " AND ")
+		if where != last {
+			last, lastStmt = where, statement(from, key.cql, rs.cql, n.PerPartitionLimit, 0)
+		}
+		args := append(key.args, rs.args...)
+		it.reads = append(it.reads, read{partition: planner.PartitionWhere(n.Table, k), stmt: lastStmt, args: args})
 	}
 	return it
 }

@@ -54,8 +54,8 @@ type RangeScan struct {
 	// Limit, when > 0, is sent to Cassandra with each sub-range's query (and caps its page size): a
 	// LIMIT with nothing but a projection between it and the scan needs no more rows from any range.
 	Limit int64
-	// Restrictions are CQL terms Cassandra applies itself, with ALLOW FILTERING.
-	Restrictions []string
+	// Restrictions are conditions Cassandra applies itself, with ALLOW FILTERING.
+	Restrictions []Restriction
 }
 
 // PartitionLimit keeps at most N rows of each partition, told apart by the values at Keys (the
@@ -171,7 +171,7 @@ func (*RangeScan) Children() []Node { return nil }
 func (n *RangeScan) Describe() string {
 	ppl := ""
 	if len(n.Restrictions) > 0 {
-		ppl = " WHERE " + strings.Join(n.Restrictions, " AND ")
+		ppl = " WHERE " + restrictionList(n.Restrictions)
 	}
 	if n.PerPartitionLimit > 0 {
 		ppl += fmt.Sprintf(" PER PARTITION LIMIT %d", n.PerPartitionLimit)

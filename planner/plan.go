@@ -62,10 +62,10 @@ type RangeAggregate struct {
 	Table        *schema.Table
 	Partitioner  *ring.Partitioner
 	Aggregates   []PushedAgg
-	Restrictions []string     // CQL terms applied by Cassandra, with ALLOW FILTERING
-	Ranges       []ring.Range // sub-ranges, in token order
-	RingRanges   int          // ranges of the ring before splitting
-	Hosts        int          // distinct replicas among the ranges
+	Restrictions []Restriction // conditions applied by Cassandra, with ALLOW FILTERING
+	Ranges       []ring.Range  // sub-ranges, in token order
+	RingRanges   int           // ranges of the ring before splitting
+	Hosts        int           // distinct replicas among the ranges
 	// Ring is the fingerprint of the token ring the plan was made on (ring.Ring.Fingerprint), so that
 	// a checkpoint of this scan is only ever resumed on the same ring.
 	Ring string
@@ -96,7 +96,7 @@ func (n *RangeAggregate) Describe() string {
 	}
 	where := ""
 	if len(n.Restrictions) > 0 {
-		where = " WHERE " + strings.Join(n.Restrictions, " AND ") + " ALLOW FILTERING"
+		where = " WHERE " + restrictionList(n.Restrictions) + " ALLOW FILTERING"
 	}
 	return fmt.Sprintf("RangeAggregate %s on %s.%s%s: %d sub-ranges of %d ring ranges, %d replicas, %s, %s",
 		strings.Join(aggs, ", "), n.Table.Keyspace, n.Table.Name, where, len(n.Ranges), n.RingRanges, n.Hosts,

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/cqlscan/cqlscan/planner/expr"
 	"github.com/cqlscan/cqlscan/planner/schema"
 	"github.com/cqlscan/cqlscan/planner/types"
@@ -14,16 +16,38 @@ func conjuncts(e expr.Expr) []expr.Expr {
 	return []expr.Expr{e}
 }
 
-// pushable returns the CQL restrictions that Cassandra can apply itself, with ALLOW FILTERING, inside
+// Restriction is a condition on one column that Cassandra applies itself, with ALLOW FILTERING,
+// inside every query of a scan: Column Op Value. The value goes with the query as a bind value
+// where its type allows (the executor decides), so that a long literal is converted once and
+// never copied into the statement of every sub-range.
+type Restriction struct {
+	Column string      // the column as CQL names it, quoted where needed
+	Op     string      // = < <= > >=
+	Value  *expr.Const // typed as the column
+}
+
+// String prints the restriction with its value as a literal, as EXPLAIN shows it.
+func (r Restriction) String() string { return r.Column + " " + r.Op + " " + r.Value.Text }
+
+// restrictionList prints restrictions joined by AND, as EXPLAIN shows them.
+func restrictionList(rs []Restriction) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// pushable returns the restrictions that Cassandra can apply itself, with ALLOW FILTERING, inside
 // every range query: column op constant on clustering, regular and static columns of simple types,
 // at most one = or one bound on each side per column (CQL refuses more). all reports whether every
 // term of the condition was pushed. Terms pushed are still checked on the client: pushing only
 // narrows what is sent, so results stay exact even where CQL's rules differ in a corner.
-func pushable(cond expr.Expr, sc *scanScope) (restrictions []string, all bool) {
+func pushable(cond expr.Expr, sc *scanScope) (restrictions []Restriction, all bool) {
 	if cond == nil {
 		return nil, true
 	}
-	type bounds struct{ eq, lo, hi string }
+	type bounds struct{ eq, lo, hi *Restriction }
 	per := map[string]*bounds{}
 	var order []string
 	all = true
@@ -45,7 +69,7 @@ func pushable(cond expr.Expr, sc *scanScope) (restrictions []string, all bool) {
 		}
 		cqlName := sel.CQL
 		column := sc.table.Column(sel.Column)
-		if column == nil || column.Kind == schema.PartitionKey || !pushableType(col.T) {
+		if column == nil || column.Kind == schema.PartitionKey || !pushableType(col.T) || k.T.Kind != col.T.Kind {
 			all = false
 			continue
 		}
@@ -55,13 +79,13 @@ func pushable(cond expr.Expr, sc *scanScope) (restrictions []string, all bool) {
 			per[cqlName] = b
 			order = append(order, cqlName)
 		}
-		term := cqlName + " " + cmp.Op + " " + k.Text
+		term := &Restriction{Column: cqlName, Op: cmp.Op, Value: k}
 		switch {
-		case cmp.Op == "=" && b.eq == "":
+		case cmp.Op == "=" && b.eq == nil:
 			b.eq = term
-		case (cmp.Op == ">" || cmp.Op == ">=") && b.lo == "":
+		case (cmp.Op == ">" || cmp.Op == ">=") && b.lo == nil:
 			b.lo = term
-		case (cmp.Op == "<" || cmp.Op == "<=") && b.hi == "":
+		case (cmp.Op == "<" || cmp.Op == "<=") && b.hi == nil:
 			b.hi = term
 		default:
 			all = false
@@ -69,16 +93,16 @@ func pushable(cond expr.Expr, sc *scanScope) (restrictions []string, all bool) {
 	}
 	for _, name := range order {
 		b := per[name]
-		if b.eq != "" {
-			if b.lo != "" || b.hi != "" {
+		if b.eq != nil {
+			if b.lo != nil || b.hi != nil {
 				all = false // CQL allows no bound beside an equality; the client applies them
 			}
-			restrictions = append(restrictions, b.eq)
+			restrictions = append(restrictions, *b.eq)
 			continue
 		}
-		for _, t := range []string{b.lo, b.hi} {
-			if t != "" {
-				restrictions = append(restrictions, t)
+		for _, t := range []*Restriction{b.lo, b.hi} {
+			if t != nil {
+				restrictions = append(restrictions, *t)
 			}
 		}
 	}

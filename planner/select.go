@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/cqlscan/cqlscan/parser"
@@ -45,11 +46,15 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 
 	// The source of rows: the partitions the WHERE names, or the token ranges it allows.
 	var source Node
-	keys := fixedPartitions(b.where, b.sc)
+	keys, fixing := fixedPartitions(b.where, b.sc)
 	var subs []ring.Range
 	var hosts int
+	filter := b.where
 	if keys != nil {
 		source = &PartitionRead{Table: table, Keys: keys, Restrictions: restrictions}
+		// Every row read satisfies the terms that named its partition: the client need not check
+		// them again (for a long IN list, that would cost the list's length for every row).
+		filter = without(b.where, fixing)
 	} else {
 		lo, hi := tokenBounds(b.where, b.sc, src.partitioner)
 		subs, hosts = src.split(clipRanges(src.ranges, lo, hi))
@@ -69,12 +74,15 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 		node = &MergeAggregate{Child: ra, Outputs: outs, Aggs: partials, Finals: finals}
 	} else {
 		node = source
-		if b.where != nil {
-			node = &Filter{Child: node, Cond: b.where, What: "WHERE"}
+		if filter != nil {
+			node = &Filter{Child: node, Cond: filter, What: "WHERE"}
 		}
 		if b.ppl != nil {
+			pr, isRead := source.(*PartitionRead)
 			if rs, ok := source.(*RangeScan); ok && b.where == nil {
 				rs.PerPartitionLimit = *b.ppl // Cassandra applies it, before anything reaches us
+			} else if isRead && filter == nil {
+				pr.PerPartitionLimit = *b.ppl
 			} else {
 				pl := &PartitionLimit{Child: node, N: *b.ppl}
 				for _, c := range table.PartitionKey() {
@@ -132,6 +140,22 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 		src.Selectors = b.sc.sel
 	}
 	return node, nil
+}
+
+// without returns the AND of cond's top-level terms other than drop (nil if none is left).
+func without(cond expr.Expr, drop []expr.Expr) expr.Expr {
+	var out expr.Expr
+	for _, c := range conjuncts(cond) {
+		if slices.Contains(drop, c) {
+			continue
+		}
+		if out == nil {
+			out = c
+		} else {
+			out = &expr.And{L: out, R: c}
+		}
+	}
+	return out
 }
 
 // scanColumn names the table column e reads as it is, or "".
