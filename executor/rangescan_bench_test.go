@@ -1,15 +1,19 @@
 package executor
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cqlscan/cqlscan/internal/plantest"
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/schema"
 	"github.com/cqlscan/cqlscan/planner/types"
 )
 
@@ -144,6 +148,43 @@ func BenchmarkNormalizePage(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(page)), "ns/row")
+		})
+	}
+}
+
+// echoKey answers every partition read at once with one row: its first bind value, the key.
+type echoKey struct{}
+
+func (echoKey) QueryPage(_ context.Context, req PageRequest) (Page, error) {
+	return Page{Rows: []Row{{req.Args[0]}}}, nil
+}
+
+// BenchmarkPartitionReads plans `k IN (…n ints…)` and runs its n partition reads, in order, against
+// a cluster that answers at once: the client's own cost of a long IN list, which should grow
+// linearly with it.
+func BenchmarkPartitionReads(b *testing.B) {
+	table := &schema.Table{Keyspace: "ks", Name: "t", Replication: ring.Replication{Strategy: ring.SimpleStrategy, Factor: 1},
+		Columns: []schema.Column{{Name: "k", Type: "int", Kind: schema.PartitionKey}}}
+	for _, n := range []int{5000, 20000} {
+		vals := make([]string, n)
+		for i := range vals {
+			vals[i] = strconv.Itoa((i * 7919) % (4 * n))
+		}
+		q := "SELECT k FROM ks.t WHERE k IN (" + strings.Join(vals, ", ") + ")"
+		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
+			plan := plantest.Plan(b, table, q)
+			b.ReportAllocs()
+			for b.Loop() {
+				it, err := New(echoKey{}, Options{Concurrency: DefaultConcurrency}).Build(plan)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows, err := Drain(context.Background(), it)
+				if err != nil || len(rows) != n {
+					b.Fatalf("%d rows, %v", len(rows), err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
 		})
 	}
 }
