@@ -33,8 +33,8 @@ var ErrNoInserts = errors.New("COPY FROM: this connection cannot insert rows")
 
 // copyFrom imports CSV into cols of t from files (a comma-separated list of names or glob patterns)
 // or, when files is "", from standard input up to a line holding "." or "\.". Each row is parsed to
-// the columns' types and inserted with one prepared INSERT and bound values, SET CONCURRENCY rows at
-// a time, each sent to a replica of its partition. A row that does not parse, or whose insert fails
+// the columns' types and inserted with one prepared INSERT and bound values, 4 × SET CONCURRENCY rows
+// at a time, each sent to a replica of its partition. A row that does not parse, or whose insert fails
 // MAXATTEMPTS times, goes to ERRFILE with the reason; imported + failed always equals the rows read.
 func (s *Session) copyFrom(ctx context.Context, t *schema.Table, cols []schema.Column, files string, o *copyio.Options) error {
 	began := time.Now()
@@ -127,6 +127,9 @@ type importer struct {
 	shown                  atomic.Int64 // failure messages printed
 }
 
+// insertsPerScan is how many inserts are in flight for each range SET CONCURRENCY allows a scan.
+const insertsPerScan = 4
+
 type importRow struct {
 	rec    *copyio.Record
 	file   string
@@ -136,7 +139,8 @@ type importRow struct {
 // run reads the records and feeds them to the insert workers until the input ends, a maximum of
 // errors is exceeded, or ctx is done. Rows taken in are always either imported or rejected.
 func (im *importer) run(ctx context.Context, src *importSource) error {
-	workers := max(im.s.Concurrency, 1)
+	// An insert waits on one replica's write, so more of them are kept in flight than scan ranges.
+	workers := max(insertsPerScan*im.s.Concurrency, 1)
 	rows := make(chan importRow, workers)
 	var wg sync.WaitGroup
 	for range workers {
