@@ -95,10 +95,16 @@ func run(ctx context.Context, o options) error {
 		// Alternate: each round runs every tool once, so that a slow spell of the machine hits all.
 		for round := 1; round <= o.runs; round++ {
 			for _, t := range q.Tools {
+				if err := removeOutput(t.Writes); err != nil {
+					return err
+				}
 				r := measure(ctx, o.servers, o.timeout, t.Argv(o.env)...)
 				answer := ""
 				if r.Err == nil {
 					answer, r.Err = t.Parse(r.Output)
+				}
+				if err := removeOutput(t.Writes); err != nil {
+					return err
 				}
 				r.Output = ""
 				res.Runs[t.Name] = append(res.Runs[t.Name], r)

@@ -24,6 +24,9 @@ type Tool struct {
 	Name  string
 	Argv  func(e env) []string
 	Parse func(out string) (string, error) // the answer in canonical form
+	// Writes is the file or directory the tool writes its answer to, if any (Parse reads it); it
+	// is removed before and after each run.
+	Writes string
 }
 
 // Question is one benchmark question and the tools that answer it; cqlscan comes first, and ratios
@@ -95,6 +98,7 @@ func questions() []Question {
 		},
 		Expected: func() string { return expectedFiltered(sales.Rows) },
 	})
+	qs = append(qs, copyToQuestion(sales, len(salesColumns)))
 	q = fmt.Sprintf("SELECT * FROM %s LIMIT 10", sales.Ref())
 	check := func(out string, parse func(string) ([][]string, error)) (string, error) {
 		rows, err := parse(out)
