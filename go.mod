@@ -15,6 +15,7 @@ require (
 require (
 	github.com/elk-language/go-prompt v1.3.0
 	github.com/mattn/go-runewidth v0.0.19
+	github.com/ncruces/go-strftime v1.1.0
 	github.com/olekukonko/tablewriter v1.1.5
 	gopkg.in/inf.v0 v0.9.1
 	modernc.org/sqlite v1.61.1
@@ -36,7 +37,6 @@ require (
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/mattn/go-tty v0.0.7 // indirect
-	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/olekukonko/cat v0.0.0-20250911104152-50322a0618f6 // indirect
 	github.com/olekukonko/errors v1.2.0 // indirect
 	github.com/olekukonko/ll v0.1.6 // indirect
