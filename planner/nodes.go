@@ -56,6 +56,8 @@ type RangeScan struct {
 	Limit int64
 	// Restrictions are conditions Cassandra applies itself, with ALLOW FILTERING.
 	Restrictions []Restriction
+	// Sizing says how the number of sub-ranges was chosen, for EXPLAIN and --verbose.
+	Sizing string
 }
 
 // PartitionLimit keeps at most N rows of each partition, told apart by the values at Keys (the

@@ -69,6 +69,8 @@ type RangeAggregate struct {
 	// Ring is the fingerprint of the token ring the plan was made on (ring.Ring.Fingerprint), so that
 	// a checkpoint of this scan is only ever resumed on the same ring.
 	Ring string
+	// Sizing says how the number of sub-ranges was chosen, for EXPLAIN and --verbose.
+	Sizing string
 }
 
 // MergeAggregate folds the partial rows of its child into one final row: counts and sums add up,
@@ -149,7 +151,29 @@ func replicationString(r ring.Replication) string {
 func Format(n Node) string {
 	var b strings.Builder
 	format(&b, n, "", "")
+	for _, why := range sizings(n) {
+		b.WriteString("sizing: " + why + "\n")
+	}
 	return b.String()
+}
+
+// sizings lists how the range reads of a plan were sized, in plan order.
+func sizings(n Node) []string {
+	var out []string
+	switch x := n.(type) {
+	case *RangeScan:
+		if x.Sizing != "" {
+			out = append(out, x.Sizing)
+		}
+	case *RangeAggregate:
+		if x.Sizing != "" {
+			out = append(out, x.Sizing)
+		}
+	}
+	for _, k := range n.Children() {
+		out = append(out, sizings(k)...)
+	}
+	return out
 }
 
 func format(b *strings.Builder, n Node, first, rest string) {

@@ -96,14 +96,8 @@ type ringSource struct {
 	fingerprint string // ring.Ring.Fingerprint
 }
 
-// split divides ranges (all of the ring, or the part a token() restriction leaves) into sub-ranges
-// and counts the replicas they use.
-func (s ringSource) split(ranges []ring.Range) ([]ring.Range, int) {
-	subs, hosts, _ := s.sized(ranges)
-	return subs, hosts
-}
-
-// sized is split, also saying how the number of sub-ranges was chosen.
+// sized divides ranges (all of the ring, or the part a token() restriction leaves) into sub-ranges,
+// counts the replicas they use, and says how the number of sub-ranges was chosen.
 func (s ringSource) sized(ranges []ring.Range) ([]ring.Range, int, string) {
 	var (
 		subs []ring.Range

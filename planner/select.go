@@ -49,24 +49,27 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 	keys, fixing := fixedPartitions(b.where, b.sc)
 	var subs []ring.Range
 	var hosts int
+	var sizing string
 	filter := b.where
 	if keys != nil {
-		source = &PartitionRead{Table: table, Keys: keys, Restrictions: restrictions}
+		source = &PartitionRead{Table: table, Keys: keys, Restrictions: restrictions,
+			Replicas: keyReplicas(keys, src.partitioner, src.ranges)}
 		// Every row read satisfies the terms that named its partition: the client need not check
 		// them again (for a long IN list, that would cost the list's length for every row).
 		filter = without(b.where, fixing)
 	} else {
 		lo, hi := tokenBounds(b.where, b.sc, src.partitioner)
-		subs, hosts = src.split(clipRanges(src.ranges, lo, hi))
+		subs, hosts, sizing = src.sized(clipRanges(src.ranges, lo, hi))
 		source = &RangeScan{Table: table, Partitioner: src.partitioner, Ranges: subs, RingRanges: len(src.ranges),
-			Hosts: hosts, Restrictions: restrictions}
+			Hosts: hosts, Restrictions: restrictions, Sizing: sizing}
 	}
 
 	var node Node
 	if partials, finals, ok := pushedAggregates(b.aggs(), b.sc); ok && keys == nil && b.isAgg && len(b.agg.groups) == 0 && allPushed && b.ppl == nil {
 		// Every predicate and aggregate runs on the replicas: one partial row per sub-range, merged here.
 		ra := &RangeAggregate{Table: table, Partitioner: src.partitioner, Aggregates: partials,
-			Restrictions: restrictions, Ranges: subs, RingRanges: len(src.ranges), Hosts: hosts, Ring: src.fingerprint}
+			Restrictions: restrictions, Ranges: subs, RingRanges: len(src.ranges), Hosts: hosts, Ring: src.fingerprint,
+			Sizing: sizing}
 		outs := make([]OutputColumn, len(finals))
 		for i, f := range finals {
 			outs[i] = OutputColumn{Name: f.Name, Type: f.T}
