@@ -170,14 +170,18 @@ func newPartitionReadIter(n *planner.PartitionRead, ex *Executor) *scanIter {
 	rs := restrictionTerms(n.Restrictions)
 	it := &scanIter{sels: n.Selectors, ex: ex, reads: make([]read, 0, len(n.Keys))}
 	var last, lastStmt string // reads whose keys are all bound share one statement string
-	for _, k := range n.Keys {
+	for i, k := range n.Keys {
 		key := keyTerms(n.Table, k)
 		where := strings.Join(key.cql, " AND ")
 		if where != last {
 			last, lastStmt = where, statement(from, key.cql, rs.cql, n.PerPartitionLimit, 0)
 		}
 		args := append(key.args, rs.args...)
-		it.reads = append(it.reads, read{partition: planner.PartitionWhere(n.Table, k), stmt: lastStmt, args: args})
+		rd := read{partition: planner.PartitionWhere(n.Table, k), stmt: lastStmt, args: args}
+		if i < len(n.Replicas) {
+			rd.replicas = n.Replicas[i] // routed as range reads are; none: the driver's choice
+		}
+		it.reads = append(it.reads, rd)
 	}
 	return it
 }

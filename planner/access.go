@@ -25,7 +25,10 @@ type PartitionRead struct {
 	Selectors []ScanColumn
 	// Keys are the partitions to read, each once, in the order Cassandra reads the partitions that
 	// IN lists name: by the first key column's value, then the next, each in its type's order.
-	Keys              []PartitionKey
+	Keys []PartitionKey
+	// Replicas are, for each key, the hosts that hold its partition (none: unknown, the driver picks
+	// a coordinator). Nil when no key's replicas are known.
+	Replicas          [][]string
 	Restrictions      []Restriction
 	PerPartitionLimit int64
 }

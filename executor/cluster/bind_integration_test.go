@@ -157,10 +157,31 @@ func TestBoundValuesOnCassandra(t *testing.T) {
 		}
 	}
 	for _, key := range [][]string{key1, key2} {
-		q := "SELECT i FROM bigtest_bind.t WHERE " + strings.Join(key, " AND ")
+		q := "SELECT token(" + strings.Join(pk, ", ") + ") FROM bigtest_bind.t WHERE " + strings.Join(key, " AND ")
 		got, reqs := run(q)
 		if len(got) != 1 || len(reqs) != 1 || strings.Count(reqs[0].Stmt, "?") != len(bindTypes) {
-			t.Errorf("%s: rows %v after %d reads", q, got, len(reqs))
+			t.Fatalf("%s: rows %v after %d reads", q, got, len(reqs))
+		}
+		// The token the planner routes the read by is the one Cassandra computes.
+		st, _ := parser.Parse(q)
+		plan, err := planner.Plan(ctx, st.(*parser.Select), conn, planner.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pr *planner.PartitionRead
+		for n := plan; pr == nil && n != nil; {
+			pr, _ = n.(*planner.PartitionRead)
+			if kids := n.Children(); len(kids) > 0 {
+				n = kids[0]
+			} else {
+				n = nil
+			}
+		}
+		if pr == nil || len(pr.Keys) != 1 {
+			t.Fatalf("%s: no partition read in\n%s", q, planner.Format(plan))
+		}
+		if tok, ok := planner.KeyToken(pr.Keys[0]); !ok || fmt.Sprint(tok) != got[0] {
+			t.Errorf("key %s: token %d (%v), Cassandra says %s", pr.Keys[0], tok, ok, got[0])
 		}
 	}
 }
