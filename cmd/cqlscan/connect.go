@@ -23,6 +23,8 @@ type connFlags struct {
 	ssl, sslNoValidate              bool
 	sslCA, sslCert, sslKey          string
 	fs                              *pflag.FlagSet // tells flags given from defaults
+	rc                              *iniFile       // the cqlshrc, once loaded (nil: none)
+	rcLoaded                        bool
 }
 
 // register defines the connection flags on fs.
@@ -31,8 +33,8 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&c.username, "username", "u", "", "user name for PasswordAuthenticator (cqlshrc [authentication] username)")
 	fs.StringVarP(&c.password, "password", "p", "", "password for PasswordAuthenticator; asked for on the terminal when -u is given without it")
 	fs.StringVar(&c.consistency, "consistency", "LOCAL_ONE", "consistency level of range queries")
-	fs.DurationVar(&c.connectTimeout, "connect-timeout", 5*time.Second, "time allowed to connect (cqlshrc [connection] connect_timeout)")
-	fs.DurationVar(&c.requestTimeout, "request-timeout", 12*time.Second, "time allowed for one request (cqlshrc [connection] request_timeout)")
+	fs.Var(newSecondsValue(&c.connectTimeout, 5*time.Second, false), "connect-timeout", "time allowed to connect, in seconds (5) or as a duration (5s) (cqlshrc [connection] connect_timeout)")
+	fs.Var(newSecondsValue(&c.requestTimeout, 12*time.Second, false), "request-timeout", "time allowed for one request, in seconds (30) or as a duration (30s) (cqlshrc [connection] request_timeout)")
 	fs.StringVar(&c.cqlshrc, "cqlshrc", "", "cqlsh configuration file (default ~/.cassandra/cqlshrc)")
 	fs.StringVar(&c.credentials, "credentials", "", "cqlsh credentials file, mode 0600: [PlainTextAuthProvider] username, password (cqlshrc [authentication] credentials; default ~/.cassandra/credentials)")
 	fs.BoolVar(&c.ssl, "ssl", false, "connect with TLS (cqlshrc [connection] ssl)")
@@ -67,7 +69,7 @@ func (c *connFlags) defaultOf(name string) setting {
 // defaults. When a user name has no password it asks for one on the terminal (stdin, stderr).
 // Warnings go to stderr. Neither they nor the errors ever hold the password.
 func (c *connFlags) config(args []string, stdin io.Reader, stderr io.Writer) (cluster.Config, error) {
-	rc, err := loadCqlshrc(c.cqlshrc, stderr)
+	rc, err := c.loadRC(stderr)
 	if err != nil {
 		return cluster.Config{}, err
 	}
@@ -101,6 +103,18 @@ func (c *connFlags) config(args []string, stdin io.Reader, stderr io.Writer) (cl
 		}
 	}
 	return cfg, nil
+}
+
+// loadRC reads the cqlshrc file (--cqlshrc, or the default) the first time it is asked for.
+func (c *connFlags) loadRC(stderr io.Writer) (*iniFile, error) {
+	if !c.rcLoaded {
+		rc, err := loadCqlshrc(c.cqlshrc, stderr)
+		if err != nil {
+			return nil, err
+		}
+		c.rc, c.rcLoaded = rc, true
+	}
+	return c.rc, nil
 }
 
 // login resolves the user name (-u, the credentials file, cqlshrc [authentication]) and the
@@ -181,7 +195,7 @@ func resolveEndpoint(args []string, rc *iniFile) (string, int, error) {
 	port := first(argPort, env("CQLSH_PORT"), rc.get("connection", "port"), fallback("9042"))
 	p, err := strconv.Atoi(port.value)
 	if err != nil || p < 1 || p > 65535 {
-		return "", 0, fmt.Errorf("port %q (%s) is not a port number", port.value, port.from)
+		return "", 0, fmt.Errorf("port %q (%s) is not a port number: want a whole number from 1 to 65535", port.value, port.from)
 	}
 	return host.value, p, nil
 }
@@ -189,12 +203,10 @@ func resolveEndpoint(args []string, rc *iniFile) (string, int, error) {
 // endpoint is resolveEndpoint without a cqlshrc file.
 func endpoint(args []string) (string, int, error) { return resolveEndpoint(args, nil) }
 
-// parseDuration reads a timeout: a number of seconds, as cqlshrc writes them, or a Go duration.
+// parseDuration reads a timeout: a number of seconds, as cqlsh and cqlshrc write them, or a Go
+// duration.
 func parseDuration(s setting) (time.Duration, error) {
-	if n, err := strconv.ParseFloat(s.value, 64); err == nil && n > 0 {
-		return time.Duration(n * float64(time.Second)), nil
-	}
-	if d, err := time.ParseDuration(s.value); err == nil && d > 0 {
+	if d, err := parseSeconds(s.value); err == nil && d > 0 {
 		return d, nil
 	}
 	return 0, fmt.Errorf("%s = %q: want a positive number of seconds (10) or a duration (10s)", s.from, s.value)

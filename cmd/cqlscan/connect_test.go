@@ -292,13 +292,14 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	creds := writeConf(t, home, "creds", "[PlainTextAuthProvider]\nusername = u\npassword = "+secret+"\n", 0o644)
 	badRC := writeConf(t, home, "bad-rc", "[authentication]\nusername = u\npassword = "+secret+"\n[connection]\nport = x\n", 0o600)
 	garbled := writeConf(t, home, "garbled", "[PlainTextAuthProvider]\nusername = u\n"+secret+"\n", 0o600)
+	badTimeout := writeConf(t, home, "bad-timeout", "[connection]\nconnect_timeout = -1\n", 0o600)
 	runs := [][]string{
 		{"--cqlshrc", rc},
 		{"--cqlshrc", rc, "--credentials", creds},
 		{"--cqlshrc", badRC},
 		{"--credentials", garbled},
 		{"-u", "u", "-p", secret, "--ssl-ca", filepath.Join(home, "no-ca.pem")},
-		{"-u", "u", "-p", secret, "--connect-timeout", "-1s"},
+		{"-u", "u", "-p", secret, "--cqlshrc", badTimeout},
 	}
 	var cfgs []cluster.Config
 	for _, args := range runs {

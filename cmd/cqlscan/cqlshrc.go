@@ -18,6 +18,15 @@ type setting struct {
 	value, from string
 }
 
+// describe names the setting and its value as an error message starts: `--encoding "latin1"` for
+// a flag, `FILE [ui] encoding = "latin1"` for a file, `env TZ = "Mars"` for the environment.
+func (s setting) describe() string {
+	if strings.HasPrefix(s.from, "-") {
+		return fmt.Sprintf("%s %q", s.from, s.value)
+	}
+	return fmt.Sprintf("%s = %q", s.from, s.value)
+}
+
 // first returns the first setting that has a value: the callers list them flag, environment,
 // file, default.
 func first(ss ...setting) setting {

@@ -3,9 +3,11 @@
 //
 //	cqlscan [flags] [host [port]]
 //
-// With -e or -f it runs those statements; otherwise it reads statements from standard input (with a
-// prompt when that is a terminal). Exit status: 0 on success, 1 when the cluster cannot be reached,
-// 2 when a statement fails or the command line is wrong.
+// With -e or -f it runs those statements; otherwise it reads statements from standard input: the
+// interactive shell when that is a terminal (or -t), a batch run otherwise. A batch run goes on
+// after a failing statement, as cqlsh's does, unless --stop-on-error. Exit status: 0 on success,
+// 1 when the cluster cannot be reached, 2 when a statement of a batch run failed or the command
+// line is wrong.
 package main
 
 import (
@@ -17,11 +19,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
+	_ "time/tzdata" // cqlshrc [ui] timezone names, on machines without a tz database
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
-	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/executor/cluster"
 	"github.com/cqlscan/cqlscan/repl"
 	"github.com/cqlscan/cqlscan/repl/render"
@@ -46,86 +48,58 @@ func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-type options struct {
-	conn                                                connFlags
-	execute, file, keyspace, format                     string
-	maxRate, checkpoint, resume                         string
-	splits, concurrency, perHost, fetchSize, maxRetries int
-	timeout                                             time.Duration
-	verbose, keepGoing, showVersion, stats, noProgress  bool
-}
-
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o options
-	fs := pflag.NewFlagSet("cqlscan", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: cqlscan [flags] [host [port]]\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	fs.StringVarP(&o.execute, "execute", "e", "", "run these statements (separated by ;) and exit")
-	fs.StringVarP(&o.file, "file", "f", "", "run the statements in this file and exit")
-	fs.StringVarP(&o.keyspace, "keyspace", "k", "", "keyspace for unqualified table names, as USE")
-	fs.StringVar(&o.format, "format", "table", "output format: table, csv, json or jsonl")
-	fs.IntVar(&o.splits, "splits", 0, "target number of token sub-ranges (default 256 per node)")
-	fs.IntVar(&o.concurrency, "concurrency", executor.DefaultConcurrency, "sub-ranges queried at once")
-	fs.IntVar(&o.perHost, "per-host", executor.DefaultPerHost, "most requests in flight on one node")
-	fs.IntVar(&o.fetchSize, "fetch-size", executor.DefaultFetchSize, "page size of range queries")
-	fs.IntVar(&o.maxRetries, "max-retries", executor.DefaultMaxRetries, "retries of a failed page before its range fails (0: none)")
-	fs.StringVar(&o.maxRate, "max-rate", "", "bound the load: N or Nrows/s for rows per second, Nreq/s for requests per second")
-	fs.DurationVar(&o.timeout, "timeout", 0, "stop a statement that runs longer than this (e.g. 10m; 0: no limit)")
-	fs.StringVar(&o.checkpoint, "checkpoint", "", "save a range aggregate's progress to this file as it goes")
-	fs.StringVar(&o.resume, "resume", "", "finish the scan saved in this checkpoint file")
-	fs.BoolVar(&o.stats, "stats", false, "print per-host ranges, rows, retries, splits and latencies on stderr")
-	fs.BoolVar(&o.noProgress, "no-progress", false, "do not show a scan's progress on the terminal")
-	fs.BoolVar(&o.verbose, "verbose", false, "print the plan, its sub-ranges and per-host figures on stderr")
-	fs.BoolVar(&o.keepGoing, "continue-on-error", false, "in batch mode, run the remaining statements after a failure")
-	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
-	o.conn.register(fs)
+	fs := o.newFlagSet(stdout)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return exitStatement
+		return fail(stderr, parseError(err))
 	}
 	if o.showVersion {
 		fmt.Fprintln(stdout, "cqlscan", version)
 		return exitOK
 	}
-	format, err := render.ParseFormat(o.format)
-	if err != nil {
-		fmt.Fprintln(stderr, "cqlscan:", err)
-		return exitStatement
+	if err := o.checkFlags(fs.Args()); err != nil {
+		return fail(stderr, err)
 	}
-	maxRows, maxRequests, err := parseRate(o.maxRate)
-	if err != nil {
-		fmt.Fprintln(stderr, "cqlscan:", err)
-		return exitStatement
-	}
-	if o.maxRetries == 0 {
-		o.maxRetries = -1 // the executor's "none"; its 0 means the default
-	}
-	if o.execute != "" && o.file != "" {
-		fmt.Fprintln(stderr, "cqlscan: use either -e or -f, not both")
-		return exitStatement
-	}
-	var script io.Reader = stdin
-	switch {
-	case o.execute != "":
-		script = strings.NewReader(o.execute)
-	case o.file != "":
-		f, err := os.Open(o.file)
-		if err != nil {
-			fmt.Fprintln(stderr, "cqlscan:", err)
-			return exitStatement
+	for _, name := range []string{"browser", "coverage"} {
+		if o.given(name) {
+			fmt.Fprintf(stderr, "cqlscan: note: --%s is accepted for cqlsh's sake and has no effect\n", name)
 		}
-		defer f.Close()
-		script = f
 	}
-
-	cfg, err := o.conn.config(fs.Args(), stdin, stderr)
+	rc, err := o.conn.loadRC(stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "cqlscan:", err)
-		return exitStatement
+		return fail(stderr, err)
+	}
+	warn := func(msg string) { fmt.Fprintln(stderr, "cqlscan: warning:", msg) }
+	set, err := o.resolveSettings(rc, isTerminal(stdout), isTerminal(stdin), warn)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if set.protocol != 0 {
+		fmt.Fprintf(stderr, "cqlscan: note: protocol version %d is checked but not yet passed to the driver, which settles on the newest version both sides speak\n", set.protocol)
+	}
+	script, err := o.script(stdin)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer script.close()
+
+	return o.connectAndRun(ctx, fs.Args(), set, script, stdin, stdout, stderr)
+}
+
+// connectAndRun connects with checked settings and runs the statements: the shell, or a batch run.
+func (o *options) connectAndRun(ctx context.Context, args []string, set rcSettings, script script,
+	stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := o.conn.config(args, stdin, stderr)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if o.debug {
+		fmt.Fprintf(stderr, "debug: cqlscan %s connecting with %v\n", version, cfg)
+		fmt.Fprintf(stderr, "debug: display %+v, tty mode %t, history saved %t\n", set.display, set.tty, !set.disableHistory)
 	}
 	conn, err := cluster.Connect(cfg)
 	if err != nil {
@@ -136,17 +110,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitStatement
 	}
 	defer conn.Close()
+	if set.cqlVersion != "" {
+		if err := checkCQLVersion(ctx, conn, set.cqlVersion); err != nil {
+			fmt.Fprintln(stderr, "cqlscan:", err)
+			return exitConnect
+		}
+	}
 
 	if o.keyspace == "" {
 		o.keyspace = cfg.Keyspace // from cqlshrc
 	}
-	interactive := o.execute == "" && o.file == "" && isTerminal(stdin)
-	sess := &repl.Session{Cluster: conn, Out: stdout, Err: stderr, Version: version, Settings: repl.Settings{
-		Progress: !o.noProgress && isTerminal(stderr),
-		Keyspace: o.keyspace, Format: format, Splits: o.splits, Concurrency: o.concurrency,
-		PerHost: o.perHost, FetchSize: o.fetchSize, Verbose: o.verbose, Stats: o.stats,
-		MaxRetries: o.maxRetries, MaxRows: maxRows, MaxRequests: maxRequests, Timeout: o.timeout,
-		Checkpoint: o.checkpoint, Resume: o.resume, CheckpointDir: checkpointDir()}}
+	sess := o.session(conn, set, stdout, stderr)
 	if o.keyspace != "" {
 		if err := sess.Execute(ctx, "USE "+quoteKeyspace(o.keyspace)); err != nil {
 			fmt.Fprintln(stderr, repl.ErrorLine(err))
@@ -154,16 +128,47 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	defer sess.Close()
-	if interactive {
+	if set.tty && isTerminal(stdin) {
+		if set.disableHistory {
+			defer withoutHistory()()
+		}
 		if err := sess.Interact(ctx); err != nil {
 			fmt.Fprintln(stderr, "cqlscan:", err)
 		}
 		return exitOK
 	}
-	if err := sess.RunScript(ctx, script, o.keepGoing); err != nil {
+	if err := sess.RunBatch(ctx, script.r, repl.Script{Name: script.name, TTY: set.tty}); err != nil {
 		return exitStatement
 	}
 	return exitOK
+}
+
+// session is a session on conn with the settings of the command line and cqlshrc.
+func (o *options) session(conn *cluster.Conn, set rcSettings, stdout, stderr io.Writer) *repl.Session {
+	maxRows, maxRequests, _ := parseRate(o.maxRate) // checked by checkFlags
+	format, _ := render.ParseFormat(o.format)
+	maxRetries := o.maxRetries
+	if maxRetries == 0 {
+		maxRetries = -1 // the executor's "none"; its 0 means the default
+	}
+	return &repl.Session{Cluster: conn, Out: stdout, Err: stderr, Version: version, Settings: repl.Settings{
+		Progress: !o.noProgress && isTerminal(stderr),
+		Keyspace: o.keyspace, Format: format, Splits: o.splits, Concurrency: o.concurrency,
+		PerHost: o.perHost, FetchSize: o.fetchSize, Verbose: o.verbose, Stats: o.stats,
+		MaxRetries: maxRetries, MaxRows: maxRows, MaxRequests: maxRequests, Timeout: o.timeout,
+		Checkpoint: o.checkpoint, Resume: o.resume, CheckpointDir: checkpointDir(),
+		Display: set.display, Debug: o.debug, StopOnError: o.stopOnError}}
+}
+
+// fail prints a command-line or settings error as one line, "cqlscan: …", followed for a mistake on
+// the command line by where to find the usage, and returns the exit status for it.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "cqlscan:", err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "cqlscan:", usageHint)
+	}
+	return exitStatement
 }
 
 // parseRate reads --max-rate: "N" or "Nrows/s" bounds rows per second, "Nreq/s" requests per second.
@@ -206,11 +211,8 @@ func quoteKeyspace(ks string) string {
 	return `"` + strings.ReplaceAll(ks, `"`, `""`) + `"`
 }
 
-func isTerminal(r any) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+// isTerminal reports whether r or w is a terminal (a character device such as /dev/null is not).
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }
