@@ -31,7 +31,9 @@ vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 
 # internal/resilience stops nodes and slows the cluster down: it runs after the other packages.
+# go mod tidy -diff fails when go.mod or go.sum are not what the imports need.
 test: vet test-clusters
+	$(GO) mod tidy -diff
 	CQLSCAN_TEST_ONE="$$($(DEVCLUSTER) --name test1 hosts)" \
 	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" CQLSCAN_TEST_THREE_NAME=test3 \
 	CQLSCAN_DEVCLUSTER="$(CURDIR)/scripts/devcluster" \
