@@ -189,7 +189,10 @@ func TestHelpAndVersion(t *testing.T) {
 	if code != exitOK || errb != "" {
 		t.Fatalf("--help: exit %d, stderr %q", code, errb)
 	}
-	for _, f := range []string{"-v, --version", "-C, --color", "--no-color", "--browser", "--ssl", "-u, --username",
+	if code, short, _ := runCLI(t, strings.NewReader(""), "-h"); code != exitOK || short != out {
+		t.Errorf("-h: exit %d, and not --help's text", code)
+	}
+	for _, f := range []string{"-h, --help", "-v, --version", "-C, --color", "--no-color", "--browser", "--ssl", "-u, --username",
 		"-p, --password", "-k, --keyspace", "-f, --file", "--debug", "--coverage", "--encoding", "--cqlshrc",
 		"--credentials", "--cqlversion", "--protocol-version", "-e, --execute", "--connect-timeout",
 		"--request-timeout", "-t, --tty", "--disable-history", "--stop-on-error"} {

@@ -23,7 +23,7 @@ type options struct {
 	splits, concurrency, perHost, fetchSize, maxRetries int
 	timeout                                             time.Duration
 	verbose, keepGoing, stopOnError, stats, noProgress  bool
-	showVersion                                         bool
+	showVersion, showHelp                               bool
 
 	// cqlsh's own flags.
 	color                                *bool // -C/--color, --no-color; nil: not given
@@ -88,6 +88,7 @@ func (o *options) newFlagSet(stdout io.Writer) *pflag.FlagSet {
 	_ = fs.MarkHidden("insecure-password-without-warning")
 
 	fs.BoolVarP(&o.showVersion, "version", "v", false, "print the version and exit")
+	fs.BoolVarP(&o.showHelp, "help", "h", false, "print this help and exit")
 	return fs
 }
 

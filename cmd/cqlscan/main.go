@@ -57,6 +57,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return fail(stderr, parseError(err))
 	}
+	if o.showHelp {
+		fs.Usage()
+		return exitOK
+	}
 	if o.showVersion {
 		fmt.Fprintln(stdout, "cqlscan", version)
 		return exitOK
