@@ -135,6 +135,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"--encoding", "latin1"}, `--encoding "latin1": cqlscan writes UTF-8 only`},
 		{[]string{"--color=maybe"}, `--color "maybe": want true or false`},
 		{[]string{"--format", "xml"}, `--format: unknown format "xml"`},
+		{[]string{"--consistency", "most"}, `--consistency "most": use ANY, ONE,`},
 		{[]string{"--max-rate", "0"}, `--max-rate "0": want a positive number`},
 		{[]string{"--checkpoint", filepath.Join(dir, "no", "such", "cp.json")}, "directory " + filepath.Join(dir, "no", "such") + " does not exist"},
 		{[]string{"--checkpoint", dir}, "it is a directory"},

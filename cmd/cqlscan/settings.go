@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
 	"github.com/cqlscan/cqlscan/repl"
 	"github.com/cqlscan/cqlscan/repl/render"
 )
@@ -30,6 +32,9 @@ func (o *options) checkFlags(args []string) error {
 	}
 	if _, err := render.ParseFormat(o.format); err != nil {
 		return usagef("--format: %v", err)
+	}
+	if _, err := gocql.ParseConsistencyWrapper(o.conn.consistency); err != nil {
+		return usagef("--consistency %q: use ANY, ONE, TWO, THREE, QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM or LOCAL_ONE", o.conn.consistency)
 	}
 	if _, _, err := parseRate(o.maxRate); err != nil {
 		return usagef("%v", err)
