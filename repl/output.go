@@ -24,7 +24,7 @@ func (s *Session) out() io.Writer {
 // is shown a page at a time, each followed by a --More-- prompt: Enter shows the next page; q or the
 // end of input stops, with the footer; Ctrl-C drops the rest of the result, as in cqlsh.
 func (s *Session) print(res *render.Result) error {
-	opt := render.Options{Format: s.Format, Expanded: s.Expanded}
+	opt := render.Options{Format: s.Format, Expanded: s.Expanded, Display: s.Display}
 	if !s.Interactive || s.capture != nil || s.Format != render.Table || s.PageSize <= 0 || len(res.Rows) <= s.PageSize {
 		return render.Write(s.out(), res, opt)
 	}
@@ -34,7 +34,7 @@ func (s *Session) print(res *render.Result) error {
 	more := newPager(s.More, interrupts)
 	opt.NoFooter = true
 	for first := 0; first < len(res.Rows); first += s.PageSize {
-		page := &render.Result{Columns: res.Columns, Rows: res.Rows[first:min(first+s.PageSize, len(res.Rows))]}
+		page := &render.Result{Columns: res.Columns, Rows: res.Rows[first:min(first+s.PageSize, len(res.Rows))], Keys: res.Keys}
 		opt.FirstRow = first
 		if err := render.Write(s.Out, page, opt); err != nil {
 			return err

@@ -109,7 +109,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 		fmt.Fprintf(w, "done in %v, %s:\n", time.Since(began).Round(time.Millisecond), resultRows(len(rows)))
 		stats.Print(w)
 	}
-	return &render.Result{Columns: plan.Columns(), Rows: rows}, nil
+	return &render.Result{Columns: plan.Columns(), Rows: rows, Keys: keyColumns(plan)}, nil
 }
 
 // checkpointFor sets up checkpointing of plan's range aggregate, if it has one: resumed ranges in

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cqlscan/cqlscan/executor"
 	"github.com/cqlscan/cqlscan/planner"
+	"github.com/cqlscan/cqlscan/planner/schema"
 )
 
 // Format is an output format.
@@ -38,6 +39,9 @@ func ParseFormat(s string) (Format, error) {
 type Result struct {
 	Columns []planner.OutputColumn
 	Rows    []executor.Row
+	// Keys names the key and static columns of the table read, for colouring the header as cqlsh
+	// does (by name, as cqlsh matches them); nil when the result is not of one table.
+	Keys map[string]schema.ColumnKind
 }
 
 // Display holds how values look in the table view: colour (resolved by the caller: on only for a

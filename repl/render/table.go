@@ -10,6 +10,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/cqlscan/cqlscan/planner/schema"
 )
 
 // newTable is a tablewriter table drawn as cqlsh draws results: no outer border, " | " between
@@ -53,12 +55,22 @@ func cells(r *Result, o Options) [][]string {
 	return out
 }
 
-// headers is a result's column names, escaped, and coloured as cqlsh colours them.
+// headers is a result's column names, escaped, and coloured as cqlsh colours them: by their role in
+// the table read (partition key, clustering, static), magenta for the rest.
 func headers(r *Result, o Options) []string {
 	p := printer{Display: o.Display}
 	names := make([]string, len(r.Columns))
 	for i, c := range r.Columns {
-		names[i] = p.paint(colorName, escapeControls(c.Name))
+		color := colorName
+		switch r.Keys[c.Name] {
+		case schema.PartitionKey:
+			color = colorPartitionKey
+		case schema.Clustering:
+			color = colorClustering
+		case schema.Static:
+			color = colorStatic
+		}
+		names[i] = p.paint(color, escapeControls(c.Name))
 	}
 	return names
 }
@@ -118,6 +130,9 @@ func writeExpanded(w io.Writer, r *Result, o Options) error {
 		}
 	}
 	if !o.NoFooter {
+		if len(rows) > 0 {
+			buf.WriteString("\n") // cqlsh ends each row with a blank line, the last one too
+		}
 		buf.WriteString(Footer(len(r.Rows)))
 	}
 	_, err := io.WriteString(w, TrimLines(buf.String()))

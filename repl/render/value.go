@@ -87,7 +87,7 @@ func (p printer) text(t types.Type, v any, nested bool) string {
 	case []any:
 		return p.sequenceText(t, x)
 	case types.Empty:
-		return "" // as cqlsh shows zero bytes
+		return p.paint(colorText, "") // as cqlsh shows zero bytes: nothing, in the text colour
 	}
 	return fmt.Sprint(v)
 }
