@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"net"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -143,7 +142,7 @@ func (c *Conn) router(ctx context.Context, t *schema.Table, columns []string) (f
 		if err != nil {
 			return "", err
 		}
-		reps := replicasOf(ranges, Murmur3Token(key))
+		reps := ring.ReplicasOf(ranges, ring.Murmur3Token(key))
 		if len(reps) == 0 {
 			return "", fmt.Errorf("no replica owns the row's token")
 		}
@@ -178,16 +177,6 @@ func routingKey(infos []gocql.TypeInfo, at []int, args []any) ([]byte, error) {
 		key = append(key, 0)
 	}
 	return key, nil
-}
-
-// replicasOf finds the range (Start, End] that holds token in ranges (sorted, covering the ring).
-func replicasOf(ranges []ring.Range, token int64) []string {
-	t := big.NewInt(token)
-	i := sort.Search(len(ranges), func(i int) bool { return ranges[i].End.Cmp(t) >= 0 })
-	if i == len(ranges) {
-		return nil
-	}
-	return ranges[i].Replicas
 }
 
 // null is NULL as the driver marshals it for every type (a nil pointer), user types included,

@@ -1,4 +1,4 @@
-package cluster
+package ring
 
 import (
 	"encoding/binary"
