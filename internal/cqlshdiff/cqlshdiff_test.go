@@ -64,7 +64,7 @@ func TestAgainstCqlsh(t *testing.T) {
 	if !strings.Contains(cqlshOut, MarkerColumn) {
 		testcluster.Missing(t, fmt.Sprintf("cqlsh printed no results (is it installed? devcluster installs it on first use):\n%s", cqlshErr))
 	}
-	cqlscanOut, cqlscanErr := run(t, bin, hosts[0], "--cqlshrc", cqlshrc, "--no-progress", "--continue-on-error", "-f", batch)
+	cqlscanOut, cqlscanErr := run(t, bin, hosts[0], "--cqlshrc", cqlshrc, "--no-progress", "-f", batch)
 
 	want, err := Split(cqlshOut, len(corpus.Statements))
 	if err != nil {
@@ -80,7 +80,7 @@ func TestAgainstCqlsh(t *testing.T) {
 			diffs := Compare(want[i], got[i], st.Unordered)
 			nothing := len(want[i].Tables) == 0 && len(got[i].Tables) == 0 && len(want[i].Other) == 0 && len(got[i].Other) == 0
 			switch {
-			case st.Silent && errorsFor(cqlshErr, batch, 2*i+2) != indent(""):
+			case st.Silent && errorsFor(cqlshErr, batch, 2*i+3) != indent(""):
 				diffs = append(diffs, "a silent statement failed in cqlsh (see its errors below)")
 			case !st.Silent && nothing:
 				diffs = append(diffs, "neither tool printed anything: the statement fails in both (see their errors below)")
@@ -94,13 +94,13 @@ func TestAgainstCqlsh(t *testing.T) {
 			case len(diffs) > 0:
 				t.Errorf("corpus line %d: %s\n%s\n\n%s\ncqlsh's errors:\n%s\ncqlscan's errors:\n%s",
 					st.Line, st.Text, strings.Join(diffs, "\n"), SideBySide(want[i].Raw, got[i].Raw),
-					errorsFor(cqlshErr, batch, 2*i+2), indent(cqlscanErr))
+					errorsFor(cqlshErr, batch, 2*i+3), indent(cqlscanErr))
 			}
 		})
 	}
-	// cqlscan runs with --continue-on-error: any statement that failed in it said so on stderr.
+	// cqlscan goes on after a failure, as cqlsh does, and names it on stderr as FILE:LINE:error: ….
 	for _, l := range strings.Split(cqlscanErr, "\n") {
-		if strings.HasPrefix(l, "error:") {
+		if strings.HasPrefix(l, "error:") || strings.Contains(l, ":error: ") {
 			t.Errorf("cqlscan reported an error, and every corpus statement works in cqlsh: %s", l)
 		}
 	}
@@ -183,7 +183,8 @@ func run(t *testing.T, args ...string) (stdout, stderr string) {
 	return out.String(), errOut.String()
 }
 
-// errorsFor picks cqlsh's error lines about a line of the batch file ("FILE:LINE:message").
+// errorsFor picks cqlsh's error lines about a line of the batch file ("FILE:LINE:message"). cqlsh
+// names the line after the statement's last: statement i, on line 2i+2 after its marker, is line 2i+3.
 func errorsFor(stderr, batch string, line int) string {
 	prefix := fmt.Sprintf("%s:%d:", batch, line)
 	var out []string
