@@ -45,7 +45,9 @@ func TestCqlshFlagsAccepted(t *testing.T) {
 		{args: []string{"--cqlshrc", rc}},
 		{args: []string{"--credentials", creds}},
 		{args: []string{"--cqlversion", "3.0.0"}}, {args: []string{"--cqlversion", "3.4"}},
-		{args: []string{"--protocol-version", "4"}, stderr: "protocol version 4 is checked but not yet passed to the driver"},
+		{args: []string{"--protocol-version", "4"}},
+		// --debug shows the driver's events, and so that the driver speaks the version asked for.
+		{args: []string{"--protocol-version", "3", "--debug"}, stderr: "protocol_version=3"},
 		{args: []string{"-t"}}, {args: []string{"--tty"}},
 		{args: []string{"--connect-timeout", "5"}}, {args: []string{"--connect-timeout", "5s"}},
 		{args: []string{"--request-timeout", "30"}}, {args: []string{"--request-timeout", "2.5"}},

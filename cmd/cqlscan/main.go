@@ -82,9 +82,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if set.protocol != 0 {
-		fmt.Fprintf(stderr, "cqlscan: note: protocol version %d is checked but not yet passed to the driver, which settles on the newest version both sides speak\n", set.protocol)
-	}
 	script, err := o.script(stdin)
 	if err != nil {
 		return fail(stderr, err)
@@ -100,6 +97,10 @@ func (o *options) connectAndRun(ctx context.Context, args []string, set rcSettin
 	cfg, err := o.conn.config(args, stdin, stderr)
 	if err != nil {
 		return fail(stderr, err)
+	}
+	cfg.ProtoVersion = set.protocol
+	if o.debug {
+		cfg.DriverLog = stderr
 	}
 	if o.debug {
 		fmt.Fprintf(stderr, "debug: cqlscan %s connecting with %v\n", version, cfg)

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strconv"
@@ -53,6 +54,12 @@ type Config struct {
 	// Translate, when set, maps each node's address to the one to connect to (NAT, SSH tunnels, or a
 	// test's fault-injecting proxy).
 	Translate func(host string, port int) (string, int)
+	// ProtoVersion, when set (3 to 5), is the native protocol version to speak; otherwise the
+	// driver settles on the newest one both sides speak.
+	ProtoVersion int
+	// DriverLog, when set, receives the driver's own events (connections, host state, retries), a
+	// line each.
+	DriverLog io.Writer
 }
 
 // Conn is a connection to a cluster.
@@ -97,6 +104,12 @@ func Connect(cfg Config) (*Conn, error) {
 	}
 	if cfg.TLS != nil {
 		c.SslOpts = &gocql.SslOptions{Config: cfg.TLS, EnableHostVerification: !cfg.TLS.InsecureSkipVerify}
+	}
+	if cfg.ProtoVersion > 0 {
+		c.ProtoVersion = cfg.ProtoVersion
+	}
+	if cfg.DriverLog != nil {
+		c.Logger = &driverLog{w: cfg.DriverLog}
 	}
 	c.Metadata.CacheMode = gocql.Disabled
 	if c.RegisteredTypes, err = newWireTypes(); err != nil {

@@ -33,6 +33,9 @@ func (c *Conn) Server(ctx context.Context) (Server, error) {
 	if n, err := strconv.Atoi(proto); err == nil && n < highestProtocol {
 		srv.Protocol = n
 	}
+	if c.cfg.ProtoVersion > 0 {
+		srv.Protocol = c.cfg.ProtoVersion
+	}
 	if len(c.cfg.Hosts) > 0 {
 		srv.Address = net.JoinHostPort(c.cfg.Hosts[0], strconv.Itoa(c.cfg.Port))
 	}

@@ -1,0 +1,41 @@
+package cluster
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+)
+
+// driverLog writes the driver's events, one line each, to w: "driver: LEVEL message name=value …".
+type driverLog struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+var _ gocql.StructuredLogger = (*driverLog)(nil)
+
+func (l *driverLog) write(level, msg string, fields []gocql.LogField) {
+	var b strings.Builder
+	b.WriteString("driver: " + level + " " + msg)
+	for _, f := range fields {
+		b.WriteString(" " + f.Name + "=" + f.Value.String())
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintln(l.w, b.String())
+}
+
+// Error implements gocql.StructuredLogger.
+func (l *driverLog) Error(msg string, fields ...gocql.LogField) { l.write("error", msg, fields) }
+
+// Warning implements gocql.StructuredLogger.
+func (l *driverLog) Warning(msg string, fields ...gocql.LogField) { l.write("warning", msg, fields) }
+
+// Info implements gocql.StructuredLogger.
+func (l *driverLog) Info(msg string, fields ...gocql.LogField) { l.write("info", msg, fields) }
+
+// Debug implements gocql.StructuredLogger.
+func (l *driverLog) Debug(msg string, fields ...gocql.LogField) { l.write("debug", msg, fields) }
