@@ -249,7 +249,7 @@ func (s *Session) source(ctx context.Context, arg string) error {
 	defer f.Close()
 	s.depth++
 	defer func() { s.depth-- }()
-	return s.RunScript(ctx, f, false)
+	return s.RunScript(ctx, f, true) // as cqlsh: a failure is told (FILE:LINE:) and the file goes on
 }
 
 func (s *Session) captureTo(_ context.Context, arg string) error {

@@ -116,3 +116,20 @@ func TestCaptureFileNames(t *testing.T) {
 		t.Errorf("messages %q, want %q", errb.String(), want)
 	}
 }
+
+// TestSourceGoesOn: a failing statement in a SOURCEd file is told as FILE:LINE: and the file's other
+// statements still run, as in cqlsh; the SOURCE itself then fails, so a batch run exits 2.
+func TestSourceGoesOn(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "inner.cql")
+	if err := os.WriteFile(file, []byte("EXPAND ON\nSET SPLITS zero\nTIMING ON\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, _, errb := session()
+	err := s.Execute(context.Background(), "SOURCE '"+file+"'")
+	if err == nil || !s.Expanded || !s.Timing {
+		t.Errorf("SOURCE: error %v, EXPAND %v, TIMING %v; want an error and both set", err, s.Expanded, s.Timing)
+	}
+	if want := file + ":2:"; !strings.Contains(errb.String(), want) {
+		t.Errorf("the failure is not told as %s…: %q", want, errb.String())
+	}
+}
