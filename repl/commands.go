@@ -285,6 +285,10 @@ func (s *Session) captureTo(_ context.Context, arg string) error {
 
 // Close ends a capture still open.
 func (s *Session) Close() error {
+	if s.loggedIn != nil { // a connection LOGIN opened is the session's to close
+		s.loggedIn.Close()
+		s.loggedIn = nil
+	}
 	if s.capture == nil {
 		return nil
 	}

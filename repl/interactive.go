@@ -32,8 +32,9 @@ func HistoryFile() string {
 // historySize is how many statements the prompt remembers.
 const historySize = 1000
 
-// secret matches statements that carry a password; they are not written to the history file.
-var secret = regexp.MustCompile(`(?i)\bPASSWORD\b`)
+// secret matches statements that may carry a password (… PASSWORD …, LOGIN user 'password'); they
+// are not written to the history file.
+var secret = regexp.MustCompile(`(?i)\bPASSWORD\b|^\s*LOGIN\b`)
 
 // Interact runs the interactive prompt on the terminal until EXIT, QUIT or Ctrl-D. It opens with a
 // banner as cqlsh's (the cluster, its address and versions). A statement continues over several
@@ -65,7 +66,9 @@ func (s *Session) Interact(ctx context.Context) error {
 			if strings.TrimSpace(input) == "" {
 				return
 			}
-			appendHistory(histPath, input)
+			if !s.NoHistory {
+				appendHistory(histPath, input)
+			}
 			var buf statementBuffer
 			stmts := []string{}
 			for _, line := range strings.Split(input, "\n") {

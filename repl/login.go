@@ -12,6 +12,9 @@ import (
 	"golang.org/x/term"
 )
 
+// closer is a connection that can be closed.
+type closer interface{ Close() }
+
 // ErrNoLogin is LOGIN on a session that cannot open another connection.
 var ErrNoLogin = errors.New("LOGIN is not available in this session")
 
@@ -44,9 +47,10 @@ func (s *Session) login(ctx context.Context, arg string) error {
 	}
 	old := s.Cluster
 	s.Cluster = c
-	if cl, ok := old.(interface{ Close() }); ok {
+	if cl, ok := old.(closer); ok { // as cqlsh, the old connection goes (closing twice is harmless)
 		cl.Close()
 	}
+	s.loggedIn, _ = c.(closer)
 	return nil
 }
 

@@ -84,12 +84,17 @@ type Session struct {
 	Interactive bool
 	More        io.Reader
 
+	// NoHistory keeps the prompt from saving what is typed to the history file (--disable-history);
+	// the file is still read, as cqlsh reads it.
+	NoHistory bool
 	// Login opens a connection as another user, for LOGIN; nil where that is not possible.
 	Login func(ctx context.Context, user, password string) (Cluster, error)
 
 	capture *os.File // CAPTURE's file, when output is captured
 	depth   int      // SOURCE nesting
 	tracing bool     // TRACING ON
+	// loggedIn is the connection the last LOGIN opened, closed by Close
+	loggedIn closer
 	// historyShown is how many statements HISTORY lists; 0: its default.
 	historyShown int
 }

@@ -133,3 +133,17 @@ func TestSourceGoesOn(t *testing.T) {
 		t.Errorf("the failure is not told as %s…: %q", want, errb.String())
 	}
 }
+
+// TestHistoryKeepsNoSecrets: what may carry a password (LOGIN, … PASSWORD …) is not written to the
+// history file; other statements are, and read back as typed, over several lines too.
+func TestHistoryKeepsNoSecrets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history")
+	for _, e := range []string{"SELECT 1 FROM t;", "LOGIN bob 'hunter2'", "  login bob", "CREATE ROLE r WITH PASSWORD = 'x';", "SELECT\n2 FROM t;"} {
+		appendHistory(path, e)
+	}
+	got := loadHistory(path)
+	want := []string{"SELECT 1 FROM t;", "SELECT\n2 FROM t;"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("history %q, want %q", got, want)
+	}
+}

@@ -50,22 +50,6 @@ func (o *options) script(stdin io.Reader) (script, error) {
 	return script{stdin, stdinName, func() {}}, nil
 }
 
-// withoutHistory keeps the shell from saving its history (--disable-history, cqlshrc [history]
-// disabled) by pointing it at the null device, and returns what restores the setting.
-// TODO: the shell loads no history either then; cqlsh still loads it. That takes a Session setting
-// in repl/interactive.go.
-func withoutHistory() func() {
-	old, had := os.LookupEnv("CQLSCAN_HISTORY")
-	os.Setenv("CQLSCAN_HISTORY", os.DevNull)
-	return func() {
-		if had {
-			os.Setenv("CQLSCAN_HISTORY", old)
-		} else {
-			os.Unsetenv("CQLSCAN_HISTORY")
-		}
-	}
-}
-
 // serverInfo is a connection that can tell the cluster's versions.
 type serverInfo interface {
 	Server(ctx context.Context) (cluster.Server, error)

@@ -126,6 +126,11 @@ func (o *options) connectAndRun(ctx context.Context, args []string, set rcSettin
 		o.keyspace = cfg.Keyspace // from cqlshrc
 	}
 	sess := o.session(conn, set, stdout, stderr)
+	sess.Login = func(ctx context.Context, user, password string) (repl.Cluster, error) {
+		again := cfg
+		again.Username, again.Password = user, password
+		return cluster.Connect(again)
+	}
 	if o.keyspace != "" {
 		if err := sess.Execute(ctx, "USE "+quoteKeyspace(o.keyspace)); err != nil {
 			fmt.Fprintln(stderr, repl.ErrorLine(err))
@@ -134,9 +139,7 @@ func (o *options) connectAndRun(ctx context.Context, args []string, set rcSettin
 	}
 	defer sess.Close()
 	if set.tty && isTerminal(stdin) {
-		if set.disableHistory {
-			defer withoutHistory()()
-		}
+		sess.NoHistory = set.disableHistory
 		if err := sess.Interact(ctx); err != nil {
 			fmt.Fprintln(stderr, "cqlscan:", err)
 		}

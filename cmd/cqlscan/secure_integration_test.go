@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,6 +43,30 @@ func TestSecureCluster(t *testing.T) {
 			}
 		})
 	}
+
+	// LOGIN switches users on the live connection: a wrong password is refused (the session keeps
+	// its connection), the right one makes what follows run as the new user.
+	t.Run("LOGIN", func(t *testing.T) {
+		// The node's clients table names the user of each connection: after LOGIN, only cli_bob's
+		// are this process's (the first connection is closed).
+		script := "CREATE ROLE IF NOT EXISTS cli_bob WITH PASSWORD = 'bob-pw-7' AND LOGIN = true;\n" +
+			"LOGIN cli_bob 'bad-pw-9'\n" +
+			"LOGIN cli_bob 'bob-pw-7'\n" +
+			"SELECT username FROM system_views.clients;\n"
+		code, out, errOut := cli(t, append(append([]string{sec.Host, "-u", "cassandra", "-p", "cassandra"}, tlsFlags...),
+			"--format", "csv", "-e", script)...)
+		if code != exitStatement || !strings.HasPrefix(errOut, "<execute>:2:error: ") || strings.Count(errOut, "\n") != 1 ||
+			!strings.Contains(errOut, "authentication failed") {
+			t.Fatalf("exit %d, stderr %q; want 2 and the bad LOGIN (line 2) refused", code, errOut)
+		}
+		if strings.Contains(errOut, "bad-pw-9") || strings.Contains(errOut, "bob-pw-7") {
+			t.Errorf("stderr shows a password: %q", errOut)
+		}
+		users := strings.Fields(strings.TrimPrefix(strings.TrimSpace(out), "username"))
+		if len(users) == 0 || slices.ContainsFunc(users, func(u string) bool { return u != "cli_bob" }) {
+			t.Errorf("connections after LOGIN cli_bob belong to %q", users)
+		}
+	})
 
 	const wrongPassword = "not-the-Password-42"
 	failures := []struct {
