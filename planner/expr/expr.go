@@ -5,6 +5,7 @@ package expr
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/cqlscan/cqlscan/planner/types"
 )
@@ -50,7 +51,16 @@ type (
 type In struct {
 	X    Expr
 	List []Expr
+
+	// A long list of constants is looked up by key (types.Key agrees with Compare's equality)
+	// instead of compared element by element, so that filtering is not quadratic.
+	once    sync.Once
+	set     map[string]bool
+	hasNull bool
 }
+
+// minInSet is the list length from which In looks constants up in a set.
+const minInSet = 16
 
 // IsNull is x IS [NOT] NULL.
 type IsNull struct {
@@ -200,6 +210,15 @@ func (in *In) Eval(row []any) (any, error) {
 	if err != nil || x == nil {
 		return nil, err
 	}
+	if in.once.Do(in.buildSet); in.set != nil {
+		switch {
+		case in.set[types.Key(x)]:
+			return true, nil
+		case in.hasNull:
+			return nil, nil
+		}
+		return false, nil
+	}
 	sawNull := false
 	for _, e := range in.List {
 		v, err := e.Eval(row)
@@ -218,6 +237,26 @@ func (in *In) Eval(row []any) (any, error) {
 		return nil, nil
 	}
 	return false, nil
+}
+
+// buildSet makes the lookup set of a long list of constants; it leaves set nil otherwise.
+func (in *In) buildSet() {
+	if len(in.List) < minInSet {
+		return
+	}
+	set := make(map[string]bool, len(in.List))
+	for _, e := range in.List {
+		c, ok := e.(*Const)
+		if !ok {
+			return
+		}
+		if c.Value == nil {
+			in.hasNull = true
+			continue
+		}
+		set[types.Key(c.Value)] = true
+	}
+	in.set = set
 }
 
 // Type implements Expr.

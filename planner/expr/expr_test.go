@@ -16,7 +16,7 @@ var (
 
 func TestThreeValuedLogic(t *testing.T) {
 	// NOT (a = 1 OR b IN (1, 2)) is unknown when b is NULL and a != 1, so a filter drops the row.
-	e := &Not{&Or{&Compare{"=", a, one}, &In{b, []Expr{one, &Const{Value: int64(2), T: intT}}}}}
+	e := &Not{&Or{&Compare{"=", a, one}, &In{X: b, List: []Expr{one, &Const{Value: int64(2), T: intT}}}}}
 	cases := []struct {
 		row  []any
 		want any
@@ -40,7 +40,7 @@ func TestThreeValuedLogic(t *testing.T) {
 	if got, _ := (&And{&Compare{"=", a, one}, &Compare{"=", b, one}}).Eval([]any{int64(1), nil}); got != nil {
 		t.Errorf("true AND unknown = %v", got)
 	}
-	if got, _ := (&In{a, []Expr{one, &Const{T: intT}}}).Eval([]any{int64(3)}); got != nil {
+	if got, _ := (&In{X: a, List: []Expr{one, &Const{T: intT}}}).Eval([]any{int64(3)}); got != nil {
 		t.Errorf("3 IN (1, NULL) = %v, want unknown", got)
 	}
 	// An Empty value is less than every other (as in Cassandra), not NULL; as a condition it is unknown.
@@ -100,5 +100,31 @@ func TestArith(t *testing.T) {
 	}
 	if _, err := ArithType("+", types.Of(types.Text), intT); err == nil {
 		t.Fatal("text + int accepted")
+	}
+}
+
+// TestLongInList: a list of constants long enough to be looked up in a set answers as the element by
+// element comparison does — across number types, with NULL in the list, for a NULL operand.
+func TestLongInList(t *testing.T) {
+	var list []Expr
+	for i := 0; i < 40; i += 2 {
+		list = append(list, &Const{Value: int64(i), T: intT})
+	}
+	withNull := append(append([]Expr(nil), list...), &Const{T: intT})
+	dbl := types.Of(types.Double)
+	x := &Col{Index: 0, Name: "x", T: dbl}
+	for _, c := range []struct {
+		list []Expr
+		v    any
+		want any
+	}{
+		{list, 4.0, true}, {list, int64(38), true}, {list, 5.0, false}, {list, nil, nil},
+		{withNull, 6.0, true}, {withNull, 7.0, nil},
+	} {
+		long := &In{X: x, List: c.list}
+		got, err := long.Eval([]any{c.v})
+		if err != nil || got != c.want {
+			t.Errorf("%v IN (%d constants) = %v, %v; want %v", c.v, len(c.list), got, err, c.want)
+		}
 	}
 }
