@@ -56,8 +56,10 @@ type orderedPool struct {
 	open   int        // reads from head up to next
 	active int        // reads being run
 	outcome
-	held    int // pages held by all reads
-	maxHeld int // the most ever held, for tests of the bound
+	// unopened counts the reads from next on; waiting, the slots waiting to be run again
+	unopened, waiting int
+	held              int // pages held by all reads
+	maxHeld           int // the most ever held, for tests of the bound
 }
 
 // slot is one read's place in the order.
@@ -92,7 +94,7 @@ func (p *orderedPool) start(ctx context.Context) {
 		last = &slot{rd: p.reads[i], next: last}
 	}
 	p.mu.Lock() // tests of the bounds look at the pool as it starts
-	p.head, p.next = last, last
+	p.head, p.next, p.unopened = last, last, len(p.reads)
 	p.mu.Unlock()
 	stopWaking := context.AfterFunc(ctx, func() {
 		p.mu.Lock()
@@ -135,6 +137,14 @@ func (p *orderedPool) poke() {
 
 // take waits for a read to start: a piece of a split read first, then the next read in order while
 // the window has room. False when nothing is left to start or the run was cancelled.
+// idle reports whether workers are about to run out of work: fewer reads wait to be run (not
+// opened yet, or pieces of a split) than there are workers.
+func (p *orderedPool) idle() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.unopened+p.waiting < p.concurrency
+}
+
 func (p *orderedPool) take(ctx context.Context) (*slot, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -143,6 +153,7 @@ func (p *orderedPool) take(ctx context.Context) (*slot, bool) {
 			if s.state == slotWaiting {
 				s.state = slotRunning
 				p.active++
+				p.waiting--
 				return s, true
 			}
 		}
@@ -150,6 +161,7 @@ func (p *orderedPool) take(ctx context.Context) (*slot, bool) {
 			s := p.next
 			p.next = s.next
 			p.open++
+			p.unopened--
 			s.state = slotRunning
 			p.active++
 			return s, true
@@ -196,6 +208,7 @@ func (p *orderedPool) finish(ctx context.Context, s *slot, pieces []read, err er
 	switch {
 	case err == nil && len(pieces) > 0:
 		s.rd, s.state = pieces[0], slotWaiting
+		p.waiting += len(pieces)
 		for i := len(pieces) - 1; i > 0; i-- {
 			s.next = &slot{rd: pieces[i], next: s.next}
 			p.open++

@@ -83,6 +83,14 @@ func (p *readPool) start(ctx context.Context) {
 	}()
 }
 
+// idle reports whether workers are about to run out of work: fewer reads wait than there are
+// workers.
+func (p *readPool) idle() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.queue) < p.concurrency
+}
+
 // take waits for a read to run; false when there is nothing left to do or the run was cancelled.
 func (p *readPool) take(ctx context.Context) (read, bool) {
 	p.mu.Lock()

@@ -54,6 +54,12 @@ type scanIter struct {
 	// timing out even on narrow ranges (one huge partition cannot be split by token, and Cassandra
 	// gives an aggregate one timeout for all of it): the partials are then computed here, page by page.
 	rowsFallback *rowsFallback
+	// idle, set by the pool, reports whether a worker has nothing to do; a read whose first page
+	// shows it holds more than a page is then halved, so that the idle worker takes half (see
+	// runRead). Nil: reads are never split for size.
+	idle func() bool
+	// sizeSplits allows splitting reads for size (not for scans with a LIMIT per range).
+	sizeSplits bool
 }
 
 // rowsFallback is how a range aggregate reads rows instead: the arguments of its aggregates.
@@ -75,9 +81,15 @@ func (it *scanIter) pool(ordered bool) Iter {
 	}
 	it.ex.opt.Stats.addPlanned(ranges)
 	keepGoing := it.aggregate && it.ex.opt.KeepGoing
-	var p Iter = &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: keepGoing}}
+	rp := &readPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: keepGoing}}
+	var p Iter = rp
+	idle := rp.idle
 	if ordered {
-		p = &orderedPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: keepGoing}}
+		op := &orderedPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: keepGoing}}
+		p, idle = op, op.idle
+	}
+	if it.build != nil && it.sizeSplits {
+		it.idle = idle
 	}
 	if len(it.done) > 0 {
 		return &prefixIter{rows: it.done, rest: p}
@@ -92,6 +104,8 @@ func newRangeReads(sels []planner.ScanColumn, t *schema.Table, p *ring.Partition
 	it := &scanIter{sels: sels, ex: ex, part: p}
 	rs := restrictionTerms(restrictions)
 	it.build = func(r ring.Range) (string, []any) { return rangeStatement(from, t, p, r, rs, ppl, limit) }
+	// A LIMIT per range caps the page: a full page then says nothing about the range's size.
+	it.sizeSplits = limit == 0
 	for _, r := range ranges {
 		stmt, args := it.build(r)
 		it.reads = append(it.reads, read{rng: r, stmt: stmt, args: args, replicas: r.Replicas})
@@ -237,6 +251,16 @@ func (it *scanIter) runRead(ctx context.Context, rd read, emit func([]Row) error
 			}
 			if err := normalizePage(sels, page.Rows); err != nil {
 				return nil, fail(err)
+			}
+			if req.PageState == nil && page.Next != nil && partial == nil && it.idle != nil &&
+				rd.depth < maxSplitDepth && it.idle() {
+				// The range holds more than a page and a worker has nothing to do: halve it, and let
+				// this first page go unread (nothing of it was emitted), so both halves start clean.
+				rd.pageSize = req.PageSize
+				if pieces := it.split(rd); len(pieces) == 2 {
+					ex.opt.Stats.sizeSplit()
+					return pieces, ex.throttle.paid(ctx, int64(len(page.Rows)))
+				}
 			}
 			if partial != nil { // fold the page into the partials; emit them when the range is done
 				it.rowsFallback.fold(partial, page.Rows)

@@ -24,6 +24,8 @@ type Stats struct {
 	mu     sync.Mutex
 	hosts  map[string]*HostStats
 	splits int
+	// sizeSplits are reads halved because they held more than a page while workers were idle
+	sizeSplits int
 	// fallbacks counts aggregate ranges read as rows after timing out even when narrow.
 	fallbacks int
 	slowest   []ReadTiming // the slowest completed reads, slowest first
@@ -116,6 +118,24 @@ func (s *Stats) split() {
 	s.mu.Unlock()
 }
 
+func (s *Stats) sizeSplit() {
+	if s == nil {
+		return
+	}
+	s.RangesTotal.Add(1)
+	s.mu.Lock()
+	s.sizeSplits++
+	s.mu.Unlock()
+}
+
+// SizeSplits returns how many reads were halved because they turned out bigger than a page while
+// workers had nothing to do.
+func (s *Stats) SizeSplits() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sizeSplits
+}
+
 func (s *Stats) fallback() {
 	if s == nil {
 		return
@@ -194,8 +214,8 @@ func (s *Stats) Print(w io.Writer) {
 			h, st.Ranges, st.Rows, st.Pages, st.Retries, ms(st.Latency(0.5)), ms(st.Latency(0.95)),
 			ms(st.Latency(0.99)), ms(st.Latency(1)))
 	}
-	fmt.Fprintf(w, "  %d ranges read, %d split after timeouts, %d aggregated here from rows, %d rows\n",
-		s.RangesDone.Load(), s.Splits(), s.Fallbacks(), s.Rows.Load())
+	fmt.Fprintf(w, "  %d ranges read, %d split for idle workers, %d split after timeouts, %d aggregated here from rows, %d rows\n",
+		s.RangesDone.Load(), s.SizeSplits(), s.Splits(), s.Fallbacks(), s.Rows.Load())
 	if slow := s.Slowest(); len(slow) > 0 {
 		fmt.Fprintln(w, "  slowest ranges:")
 		for _, t := range slow {
