@@ -278,3 +278,35 @@ func TestCopyFromErrorFile(t *testing.T) {
 		t.Errorf("the first error file was not kept under a new name: %v", matches)
 	}
 }
+
+// TestCopyFromCounters: rows of a counter table are added, as cqlsh's COPY FROM adds them (an UPDATE
+// of each counter), so importing a file twice doubles every counter; a NULL counter is rejected.
+func TestCopyFromCounters(t *testing.T) {
+	conn := copySetup(t)
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, "DROP TABLE IF EXISTS "+copyKeyspace+".hits", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE TABLE "+copyKeyspace+".hits (id int, day text, n counter, m counter, PRIMARY KEY (id, day))", ""); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(t.TempDir(), "hits.csv")
+	if err := os.WriteFile(in, []byte("1,mon,5,1\n2,tue,-3,0\n3,wed,,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _, errs := copySession(conn)
+	s.StopOnError = false
+	for range 2 {
+		err := s.Execute(ctx, fmt.Sprintf("COPY %s.hits (id, day, n, m) FROM '%s' WITH ERRFILE = '%s.err';", copyKeyspace, in, in))
+		if err == nil || !strings.Contains(err.Error(), "1 of 3 rows were not imported") {
+			t.Fatalf("COPY FROM into counters: %v, want the NULL counter's row refused\n%s", err, errs)
+		}
+	}
+	rows := tableRows(t, conn, "hits", "id, n, m")
+	if len(rows) != 2 || rows[0][1] != int64(10) || rows[0][2] != int64(2) || rows[1][1] != int64(-6) {
+		t.Errorf("counters after importing twice: %v, want [1 10 2] [2 -6 0]", rows)
+	}
+	if got := readFile(t, in+".err"); !strings.Contains(got, "a counter cannot be NULL") {
+		t.Errorf("error file %q does not say why the row was refused", got)
+	}
+}

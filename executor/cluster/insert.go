@@ -49,7 +49,14 @@ func (c *Conn) PrepareInsert(ctx context.Context, keyspace, table string, column
 	}
 	stmt := fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES (%s)", parser.QuoteIdent(keyspace), parser.QuoteIdent(table),
 		strings.Join(quoted, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", "))
-	if ttl >= 0 {
+	order := identity(len(columns)) // which value each ? takes
+	counters := counterUpdate(t, columns, colTypes)
+	if counters != nil {
+		if ttl >= 0 {
+			return nil, fmt.Errorf("%s.%s is a counter table: counters take no TTL", keyspace, table)
+		}
+		stmt, order = counters.stmt, counters.order
+	} else if ttl >= 0 {
 		stmt += fmt.Sprintf(" USING TTL %d", ttl)
 	}
 	route, err := c.router(ctx, t, columns)
@@ -62,12 +69,20 @@ func (c *Conn) PrepareInsert(ctx context.Context, keyspace, table string, column
 		}
 		args := make([]any, len(values))
 		for i, v := range values {
+			if v == nil && counters != nil && colTypes[i].Kind == types.Counter {
+				return &executor.QueryError{Kind: executor.Fatal, Err: fmt.Errorf("column %s: a counter cannot be NULL", columns[i])}
+			}
 			var err error
 			if args[i], err = driverValue(colTypes[i], v); err != nil {
 				return &executor.QueryError{Kind: executor.Fatal, Err: fmt.Errorf("column %s: %w", columns[i], err)}
 			}
 		}
-		q := c.withConsistency(c.s.Query(stmt, args...)).Idempotent(true)
+		bound := make([]any, len(order))
+		for i, j := range order {
+			bound[i] = args[j]
+		}
+		// A counter update adds: run twice it adds twice, so the driver must not retry it.
+		q := c.withConsistency(c.s.Query(stmt, bound...)).Idempotent(counters == nil)
 		if route != nil {
 			host, err := route(args)
 			if err != nil {
@@ -83,6 +98,43 @@ func (c *Conn) PrepareInsert(ctx context.Context, keyspace, table string, column
 		}
 		return nil
 	}, nil
+}
+
+// counterStatement is how rows of a counter table are written: an UPDATE adding each counter value
+// (as cqlsh's COPY FROM does), its ? taking the values at order.
+type counterStatement struct {
+	stmt  string
+	order []int
+}
+
+// counterUpdate is the UPDATE for a counter table's rows, nil for other tables.
+func counterUpdate(t *schema.Table, columns []string, colTypes []types.Type) *counterStatement {
+	var sets, keys []string
+	var setOrder, keyOrder []int
+	for i, name := range columns {
+		q := parser.QuoteIdent(name)
+		if colTypes[i].Kind == types.Counter {
+			sets, setOrder = append(sets, q+" = "+q+" + ?"), append(setOrder, i)
+		} else {
+			keys, keyOrder = append(keys, q+" = ?"), append(keyOrder, i)
+		}
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	return &counterStatement{
+		stmt: fmt.Sprintf("UPDATE %s.%s SET %s WHERE %s", parser.QuoteIdent(t.Keyspace), parser.QuoteIdent(t.Name),
+			strings.Join(sets, ", "), strings.Join(keys, " AND ")),
+		order: append(setOrder, keyOrder...),
+	}
+}
+
+func identity(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 // router returns a function that names a replica of the row whose driver values are given, or nil
