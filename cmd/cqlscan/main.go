@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	_ "time/tzdata" // cqlshrc [ui] timezone names, on machines without a tz database
 
 	"github.com/spf13/pflag"
@@ -100,6 +101,8 @@ func (o *options) connectAndRun(ctx context.Context, args []string, set rcSettin
 	}
 	cfg.ProtoVersion = set.protocol
 	if o.debug {
+		// The driver's goroutines log while the statements run: one lock keeps the lines whole.
+		stderr = &lockedWriter{w: stderr}
 		cfg.DriverLog = stderr
 	}
 	if o.debug {
@@ -223,4 +226,16 @@ func quoteKeyspace(ks string) string {
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// lockedWriter serializes writes to w from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -71,6 +71,7 @@ type Conn struct {
 	serial atomic.Uint32
 	// estimates caches tables' size estimates for a while (see Estimates)
 	estimates estimateCache
+	log       *driverLog // the driver's events, with --debug; nil otherwise
 }
 
 var (
@@ -108,8 +109,10 @@ func Connect(cfg Config) (*Conn, error) {
 	if cfg.ProtoVersion > 0 {
 		c.ProtoVersion = cfg.ProtoVersion
 	}
+	var dlog *driverLog
 	if cfg.DriverLog != nil {
-		c.Logger = &driverLog{w: cfg.DriverLog}
+		dlog = &driverLog{w: cfg.DriverLog}
+		c.Logger = dlog
 	}
 	c.Metadata.CacheMode = gocql.Disabled
 	if c.RegisteredTypes, err = newWireTypes(); err != nil {
@@ -126,9 +129,12 @@ func Connect(cfg Config) (*Conn, error) {
 	}
 	s, err := c.CreateSession()
 	if err != nil {
+		if dlog != nil {
+			dlog.stop()
+		}
 		return nil, connectError(cfg, err)
 	}
-	return &Conn{s: s, cfg: cfg}, nil
+	return &Conn{s: s, cfg: cfg, log: dlog}, nil
 }
 
 // connectError turns the driver's error into one line that says what to do, wrapping ErrConnect
@@ -199,7 +205,12 @@ func (c Config) String() string {
 func (c Config) GoString() string { return "cluster.Config" + c.String() }
 
 // Close closes the session.
-func (c *Conn) Close() { c.s.Close() }
+func (c *Conn) Close() {
+	c.s.Close()
+	if c.log != nil {
+		c.log.stop()
+	}
+}
 
 // HostNames maps the host ids the driver knows to host:port addresses.
 func (c *Conn) HostNames() map[string]string {

@@ -10,9 +10,19 @@ import (
 )
 
 // driverLog writes the driver's events, one line each, to w: "driver: LEVEL message name=value …".
+// The driver's goroutines may still log while the session closes; once stop returns, nothing more is
+// written, so w may be read or closed.
 type driverLog struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu      sync.Mutex
+	w       io.Writer
+	stopped bool
+}
+
+// stop ends the log: later events are dropped.
+func (l *driverLog) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = true
 }
 
 var _ gocql.StructuredLogger = (*driverLog)(nil)
@@ -25,7 +35,9 @@ func (l *driverLog) write(level, msg string, fields []gocql.LogField) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintln(l.w, b.String())
+	if !l.stopped {
+		fmt.Fprintln(l.w, b.String())
+	}
 }
 
 // Error implements gocql.StructuredLogger.
