@@ -15,6 +15,7 @@ import (
 	"gopkg.in/inf.v0"
 
 	"github.com/cqlscan/cqlscan/planner/types"
+	"github.com/cqlscan/cqlscan/repl/render"
 )
 
 // DefaultDateTimeFormat is cqlsh's timestamp format (cqlshrc [ui] datetimeformat overrides it).
@@ -202,29 +203,7 @@ func (f *Formatter) float(v float64, single bool) string {
 	if precision == 0 {
 		return f.withSeparators(strconv.FormatFloat(v, 'g', -1, bits))
 	}
-	return f.withSeparators(CqlshFloat(v, precision))
-}
-
-// CqlshFloat rounds v as cqlsh's COPY TO does with a precision: %g with that many significant digits,
-// plus as many as there are before the point when v is written without an exponent.
-func CqlshFloat(v float64, precision int) string {
-	exponent := math.MinInt
-	if math.Abs(v) > 2.220446049250313e-16 {
-		exponent = int(math.Log10(math.Abs(v))) // truncated toward zero, as Python's int()
-	}
-	if exponent >= -4 && exponent < precision {
-		precision += exponent + 1
-	}
-	return pythonG(v, precision)
-}
-
-// pythonG formats v as Python's '%.*g': Go's %g with the exponent of at least two digits.
-func pythonG(v float64, precision int) string {
-	s := strconv.FormatFloat(v, 'g', precision, 64)
-	if i := strings.IndexAny(s, "e"); i >= 0 && len(s)-i == 3 { // e+5 → e+05
-		s = s[:i+2] + "0" + s[i+2:]
-	}
-	return s
+	return f.withSeparators(render.CqlshFloat(v, precision))
 }
 
 // decimal prints a decimal as Cassandra and Python's Decimal do (1.50, 1E+10), with the separators.

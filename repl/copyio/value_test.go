@@ -12,6 +12,7 @@ import (
 	"gopkg.in/inf.v0"
 
 	"github.com/cqlscan/cqlscan/planner/types"
+	"github.com/cqlscan/cqlscan/repl/render"
 )
 
 func typ(t *testing.T, s string) types.Type {
@@ -214,7 +215,7 @@ func TestPrecisionAndSeparators(t *testing.T) {
 		{1.1, 5, "1.1"}, {123456.789, 5, "1.2346e+05"}, {3.14159265358979, 12, "3.14159265359"}, {1e300, 12, "1e+300"},
 		{0.000012345, 5, "1.2e-05"}, {-2.5, 5, "-2.5"}, {100, 5, "100"}, {12345, 5, "12345"}, {0.5, 12, "0.5"},
 	} {
-		if got := CqlshFloat(c.v, c.precision); got != c.want {
+		if got := render.CqlshFloat(c.v, c.precision); got != c.want {
 			t.Errorf("%v with precision %d: %q, cqlsh writes %q", c.v, c.precision, got, c.want)
 		}
 	}

@@ -100,7 +100,7 @@ func TestFloatPrecisionAsCqlsh(t *testing.T) {
 	}
 	want := askCqlsh(t, cases)
 	for i, c := range cases {
-		if got := roundedFloat(c.V, c.P); got != want[i] {
+		if got := CqlshFloat(c.V, c.P); got != want[i] {
 			t.Errorf("%v at precision %d: %q, cqlsh %q", c.V, c.P, got, want[i])
 		}
 	}

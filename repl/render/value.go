@@ -101,13 +101,13 @@ func (p printer) floatText(f float64, single bool) string {
 	if digits <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 		return floatText(f, single)
 	}
-	return roundedFloat(f, digits)
+	return CqlshFloat(f, digits)
 }
 
-// roundedFloat prints f as cqlsh does with a precision: digits significant digits after the
-// point for numbers shown without an exponent (from 1e-4 to below 10^digits), else digits
-// significant digits in all, trailing zeros dropped.
-func roundedFloat(f float64, digits int) string {
+// CqlshFloat prints f as cqlsh does with a precision (its table view, and COPY TO's FLOATPRECISION):
+// digits significant digits after the point for numbers shown without an exponent (from 1e-4 to
+// below 10^digits), else digits significant digits in all, trailing zeros dropped.
+func CqlshFloat(f float64, digits int) string {
 	if a := math.Abs(f); a > 2.220446049250313e-16 {
 		// Python's int() truncates toward zero, so 0.05 has exponent -1, not -2.
 		if e := int(math.Log10(a)); e >= -4 && e < digits {
