@@ -39,7 +39,8 @@ func TestWritePlot(t *testing.T) {
 
 func sweeps0() []string { return []string{"--concurrency", "--splits"} }
 
-// --update replaces one question's section and keeps the others and the sweeps as measured.
+// --update replaces one question's section and keeps the others and the sweeps as measured; a new
+// question is added at the end of the questions.
 func TestUpdateResults(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "RESULTS.md")
 	qa := Question{ID: "a", Title: "question A", CQL: "SELECT a", Tools: []Tool{{Name: "cqlscan"}}}
@@ -72,7 +73,17 @@ func TestUpdateResults(t *testing.T) {
 	if !strings.HasSuffix(a, bSection) || !strings.Contains(a, `| x \| y |`) {
 		t.Errorf("question B changed:\n%s", a)
 	}
-	if err := updateResults(o, []*Result{res(Question{Title: "missing", Tools: qa.Tools}, time.Second)}); err == nil {
-		t.Error("updating a question the file does not have succeeded")
+	// A question the file does not have yet gets its section at the end of the Questions part.
+	if err := updateResults(o, []*Result{res(Question{Title: "question C", Tools: qa.Tools}, 3*time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ = os.ReadFile(path)
+	a = string(after)
+	c, qb2, next := strings.Index(a, "### question C"), strings.Index(a, "### question B"), strings.Index(a[strings.Index(a, "## Questions"):], "\n## ")
+	if c < 0 || c < qb2 || !strings.Contains(a, "| cqlscan | 3.00 s |") {
+		t.Errorf("question C not added after B:\n%s", a)
+	}
+	if next >= 0 && c > strings.Index(a, "## Questions")+next {
+		t.Errorf("question C added after the Questions part:\n%s", a)
 	}
 }

@@ -146,6 +146,19 @@ func questionSection(r *Result, note string) string {
 	return b.String()
 }
 
+// questionsEnd is where the "## Questions" part of a results file ends: before the next "## "
+// heading, or at the end.
+func questionsEnd(text string) int {
+	q := strings.Index(text, "\n## Questions\n")
+	if q < 0 {
+		return len(text)
+	}
+	if k := strings.Index(text[q+1:], "\n## "); k >= 0 {
+		return q + 1 + k + 1
+	}
+	return len(text)
+}
+
 // updateResults replaces the sections of the questions in results within an existing results file,
 // leaving the rest as it was measured, and notes when and with what they were measured again.
 func updateResults(o options, results []*Result) error {
@@ -162,9 +175,13 @@ func updateResults(o options, results []*Result) error {
 	}
 	for _, r := range results {
 		head := "### " + r.Q.Title + "\n"
+		note := fmt.Sprintf("_Measured again on %s with %s (%d runs per tool), after the rest of this file._",
+			time.Now().UTC().Format("2006-01-02 15:04 MST"), what, o.runs)
 		i := strings.Index(text, head)
-		if i < 0 {
-			return fmt.Errorf("%s has no section %q to update", o.results, r.Q.Title)
+		if i < 0 { // a question new since the file was written: its section ends the Questions part
+			at := questionsEnd(text)
+			text = text[:at] + questionSection(r, note) + text[at:]
+			continue
 		}
 		j := len(text)
 		for _, next := range []string{"\n### ", "\n## "} {
@@ -172,8 +189,6 @@ func updateResults(o options, results []*Result) error {
 				j = i + len(head) + k + 1
 			}
 		}
-		note := fmt.Sprintf("_Measured again on %s with %s (%d runs per tool), after the rest of this file._",
-			time.Now().UTC().Format("2006-01-02 15:04 MST"), what, o.runs)
 		text = text[:i] + questionSection(r, note) + text[j:]
 	}
 	return os.WriteFile(o.results, []byte(text), 0o644)
