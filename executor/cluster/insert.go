@@ -267,7 +267,7 @@ func driverValue(t types.Type, v any) (any, error) {
 	case []types.MapEntry:
 		m := make(map[any]any, len(x))
 		for _, e := range x {
-			k, err := driverValue(elemOf(t, 0), e.Key)
+			k, err := driverValue(t.Part(0), e.Key)
 			if err != nil {
 				return nil, err
 			}
@@ -275,9 +275,9 @@ func driverValue(t types.Type, v any) (any, error) {
 				k = string(b)
 			}
 			if !hashable(k) {
-				return nil, fmt.Errorf("maps keyed by %s cannot be inserted", elemOf(t, 0))
+				return nil, fmt.Errorf("maps keyed by %s cannot be inserted", t.Part(0))
 			}
-			if m[k], err = driverValue(elemOf(t, 1), e.Value); err != nil {
+			if m[k], err = driverValue(t.Part(1), e.Value); err != nil {
 				return nil, err
 			}
 		}
@@ -289,7 +289,7 @@ func driverValue(t types.Type, v any) (any, error) {
 				continue // the driver writes a tuple's NULL field for an untyped nil only
 			}
 			var err error
-			if out[i], err = driverValue(elemOf(t, i), e); err != nil {
+			if out[i], err = driverValue(t.Part(i), e); err != nil {
 				return nil, err
 			}
 		}
@@ -313,17 +313,4 @@ func hashable(k any) bool {
 		return false
 	}
 	return true
-}
-
-// elemOf is the type of a composite's i-th part.
-func elemOf(t types.Type, i int) types.Type {
-	switch {
-	case len(t.Elems) == 0:
-		return types.Type{}
-	case t.Kind == types.List || t.Kind == types.Set || t.Kind == types.Vector:
-		return t.Elems[0]
-	case i < len(t.Elems):
-		return t.Elems[i]
-	}
-	return types.Type{}
 }

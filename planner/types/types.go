@@ -272,3 +272,18 @@ func isNumber(s string) bool {
 	}
 	return s != ""
 }
+
+// Part is the type of a composite's i-th part: the element of a list, set or vector (whatever i
+// is), a map's key (0) or value (1), a tuple's or user type's i-th field; the zero Type when t
+// does not say.
+func (t Type) Part(i int) Type {
+	switch {
+	case len(t.Elems) == 0:
+		return Type{}
+	case t.Kind == List || t.Kind == Set || t.Kind == Vector:
+		return t.Elems[0]
+	case i < len(t.Elems):
+		return t.Elems[i]
+	}
+	return Type{}
+}

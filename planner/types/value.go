@@ -7,6 +7,8 @@ import (
 	"net"
 	"reflect"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"gopkg.in/inf.v0"
@@ -57,6 +59,37 @@ type Empty struct{}
 func IsEmpty(v any) bool {
 	_, ok := v.(Empty)
 	return ok
+}
+
+// String writes a duration in Cassandra's own notation, e.g. 1y2mo3d4h5m6s7ms8us9ns, or 0s; a
+// negative one starts with '-'.
+func (d DurationValue) String() string {
+	var b strings.Builder
+	months, days, nanos := int64(d.Months), int64(d.Days), d.Nanos
+	if months < 0 || days < 0 || nanos < 0 {
+		b.WriteByte('-')
+		months, days, nanos = -months, -days, -nanos
+	}
+	part := func(n int64, unit string) {
+		if n != 0 {
+			b.WriteString(strconv.FormatInt(n, 10) + unit)
+		}
+	}
+	part(months/12, "y")
+	part(months%12, "mo")
+	part(days, "d")
+	for _, u := range []struct {
+		size int64
+		unit string
+	}{{int64(time.Hour), "h"}, {int64(time.Minute), "m"}, {int64(time.Second), "s"},
+		{int64(time.Millisecond), "ms"}, {int64(time.Microsecond), "us"}, {1, "ns"}} {
+		part(nanos/u.size, u.unit)
+		nanos %= u.size
+	}
+	if s := b.String(); s != "" && s != "-" {
+		return s
+	}
+	return "0s"
 }
 
 // MapEntry is one key/value pair of a map value.

@@ -28,7 +28,7 @@ func TestNormalizeDecoded(t *testing.T) {
 			"[{a [1]} {b [{y <nil>}]}]"},
 		{Type{Kind: List, Elems: []Type{pt}}, []any{map[string]any{"x": nil}}, "[[<nil> <nil>]]"},
 		{Type{Kind: Vector, Elems: []Type{Of(Float)}, Name: "2"}, []any{float32(1.5), float64(2)}, "[1.5 2]"},
-		{Of(Duration), DurationValue{Months: 1}, "{1 0 0}"},
+		{Of(Duration), DurationValue{Months: 1}, "1mo"}, // kept as a DurationValue, printed by its String
 		{Of(Timestamp), time.Unix(0, 0).In(time.FixedZone("x", 3600)), "1970-01-01 00:00:00 +0000 UTC"},
 	}
 	for _, c := range cases {

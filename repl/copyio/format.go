@@ -96,7 +96,7 @@ func (f *Formatter) text(t types.Type, v any, nested bool) string {
 	case time.Duration:
 		return timeOfDay(x)
 	case types.DurationValue:
-		return durationText(x)
+		return x.String()
 	case net.IP:
 		return quoteIf(nested, x.String())
 	case []types.MapEntry:
@@ -106,7 +106,7 @@ func (f *Formatter) text(t types.Type, v any, nested bool) string {
 				parts[i] = fmt.Sprint(e.Key) + ": " + f.text(types.Type{}, e.Value, true)
 				continue
 			}
-			parts[i] = f.text(elem(t, 0), e.Key, true) + ": " + f.text(elem(t, 1), e.Value, true)
+			parts[i] = f.text(t.Part(0), e.Key, true) + ": " + f.text(t.Part(1), e.Value, true)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case []any:
@@ -119,7 +119,7 @@ func (f *Formatter) text(t types.Type, v any, nested bool) string {
 		}
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = f.text(elem(t, i), e, true)
+			parts[i] = f.text(t.Part(i), e, true)
 			if t.Kind == types.UDT && i < len(t.Field) {
 				parts[i] = t.Field[i] + ": " + parts[i]
 			}
@@ -134,19 +134,6 @@ func quoteIf(nested bool, s string) string {
 		return "'" + s + "'"
 	}
 	return s
-}
-
-// elem is the type of a composite's i-th part (a list's, set's or vector's element whatever i is).
-func elem(t types.Type, i int) types.Type {
-	switch {
-	case len(t.Elems) == 0:
-		return types.Type{}
-	case t.Kind == types.List || t.Kind == types.Set || t.Kind == types.Vector:
-		return t.Elems[0]
-	case i < len(t.Elems):
-		return t.Elems[i]
-	}
-	return types.Type{}
 }
 
 // group puts THOUSANDSSEP between groups of three digits of an integer's text.
@@ -264,41 +251,4 @@ func timeOfDay(d time.Duration) string {
 	ns := int64(d)
 	return fmt.Sprintf("%02d:%02d:%02d.%09d", ns/int64(time.Hour), ns/int64(time.Minute)%60,
 		ns/int64(time.Second)%60, ns%int64(time.Second))
-}
-
-// durationText prints a duration in Cassandra's notation, 1y2mo3d4h5m6s7ms8us9ns; zero is 0s.
-func durationText(d types.DurationValue) string {
-	var b strings.Builder
-	months, days, nanos := int64(d.Months), int64(d.Days), d.Nanos
-	if months < 0 || days < 0 || nanos < 0 {
-		b.WriteByte('-')
-		months, days, nanos = abs(months), abs(days), abs(nanos)
-	}
-	part := func(n int64, unit string) {
-		if n != 0 {
-			b.WriteString(strconv.FormatInt(n, 10) + unit)
-		}
-	}
-	part(months/12, "y")
-	part(months%12, "mo")
-	part(days, "d")
-	for _, u := range []struct {
-		size int64
-		unit string
-	}{{int64(time.Hour), "h"}, {int64(time.Minute), "m"}, {int64(time.Second), "s"},
-		{int64(time.Millisecond), "ms"}, {int64(time.Microsecond), "us"}, {1, "ns"}} {
-		part(nanos/u.size, u.unit)
-		nanos %= u.size
-	}
-	if s := b.String(); s != "" && s != "-" {
-		return s
-	}
-	return "0s"
-}
-
-func abs(n int64) int64 {
-	if n < 0 {
-		return -n
-	}
-	return n
 }

@@ -155,7 +155,7 @@ func (p *Parser) parse(t types.Type, s string, nested bool) (any, error) {
 		}
 		out := make([]any, len(parts))
 		for i, part := range parts {
-			if out[i], err = p.value(elem(t, 0), part, true); err != nil {
+			if out[i], err = p.value(t.Part(0), part, true); err != nil {
 				return nil, err
 			}
 			if out[i] == nil {

@@ -126,9 +126,9 @@ func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			jsonKey(b, elemType(t, 0), e.Key)
+			jsonKey(b, t.Part(0), e.Key)
 			b.WriteString(": ")
-			jsonValue(b, elemType(t, 1), e.Value)
+			jsonValue(b, t.Part(1), e.Value)
 		}
 		b.WriteString("}")
 	case []any:
@@ -140,7 +140,7 @@ func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 				}
 				jsonString(b, t.Field[i])
 				b.WriteString(": ")
-				jsonValue(b, elemType(t, i), e)
+				jsonValue(b, t.Part(i), e)
 			}
 			b.WriteString("}")
 			return
@@ -150,7 +150,7 @@ func jsonValue(b *bytes.Buffer, t types.Type, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			jsonValue(b, elemType(t, i), e)
+			jsonValue(b, t.Part(i), e)
 		}
 		b.WriteString("]")
 	default:

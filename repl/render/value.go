@@ -79,7 +79,7 @@ func (p printer) text(t types.Type, v any, nested bool) string {
 	case time.Duration: // time of day
 		return p.paint(colorValue, timeOfDay(x))
 	case types.DurationValue:
-		return p.paint(colorValue, durationText(x))
+		return p.paint(colorValue, x.String())
 	case net.IP:
 		return p.paint(colorValue, quoteIf(nested, x.String()))
 	case []types.MapEntry:
@@ -196,36 +196,6 @@ func timeOfDay(d time.Duration) string {
 		ns/int64(time.Second)%60, ns%int64(time.Second))
 }
 
-// durationText prints a duration in Cassandra's own notation, e.g. 1y2mo3d4h5m6s7ms8us9ns.
-func durationText(d types.DurationValue) string {
-	var b strings.Builder
-	months, days, nanos := int64(d.Months), int64(d.Days), d.Nanos
-	if months < 0 || days < 0 || nanos < 0 {
-		b.WriteByte('-')
-		months, days, nanos = -months, -days, -nanos
-	}
-	part := func(n int64, unit string) {
-		if n != 0 {
-			b.WriteString(strconv.FormatInt(n, 10) + unit)
-		}
-	}
-	part(months/12, "y")
-	part(months%12, "mo")
-	part(days, "d")
-	for _, u := range []struct {
-		size int64
-		unit string
-	}{{int64(time.Hour), "h"}, {int64(time.Minute), "m"}, {int64(time.Second), "s"},
-		{int64(time.Millisecond), "ms"}, {int64(time.Microsecond), "us"}, {1, "ns"}} {
-		part(nanos/u.size, u.unit)
-		nanos %= u.size
-	}
-	if s := b.String(); s != "" && s != "-" {
-		return s
-	}
-	return "0s"
-}
-
 // sequenceText prints a list or vector as [a, b], a set as {a, b}, a tuple as (a, b) and a user type
 // as {field: a, field: b}.
 func (p printer) sequenceText(t types.Type, xs []any) string {
@@ -240,7 +210,7 @@ func (p printer) sequenceText(t types.Type, xs []any) string {
 	}
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = p.text(elemType(t, i), x, true)
+		parts[i] = p.text(t.Part(i), x, true)
 		if t.Kind == types.UDT && i < len(t.Field) {
 			parts[i] = p.paint(colorText, fieldName(t.Field[i])) + p.paint(colorCollection, ": ") + parts[i]
 		}
@@ -258,23 +228,9 @@ func (p printer) mapText(t types.Type, es []types.MapEntry) string {
 			parts[i] = p.paint(colorText, fieldName(fmt.Sprint(e.Key))) + colon + p.text(types.Type{}, e.Value, true)
 			continue
 		}
-		parts[i] = p.text(elemType(t, 0), e.Key, true) + colon + p.text(elemType(t, 1), e.Value, true)
+		parts[i] = p.text(t.Part(0), e.Key, true) + colon + p.text(t.Part(1), e.Value, true)
 	}
 	return p.paint(colorCollection, "{") + strings.Join(parts, p.paint(colorCollection, ", ")) + p.paint(colorCollection, "}")
-}
-
-// elemType is the type of a collection's i-th part: the element of a list, set or vector (whatever i
-// is), a map's key (0) or value (1), a tuple's or user type's i-th field.
-func elemType(t types.Type, i int) types.Type {
-	switch {
-	case len(t.Elems) == 0:
-		return types.Type{}
-	case t.Kind == types.List || t.Kind == types.Set || t.Kind == types.Vector:
-		return t.Elems[0]
-	case i < len(t.Elems):
-		return t.Elems[i]
-	}
-	return types.Type{}
 }
 
 // fieldName quotes a user type's field name when CQL needs it quoted.
