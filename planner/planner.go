@@ -69,9 +69,12 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 	src := ringSource{partitioner: r.Partitioner, ranges: ranges, splits: opt.Splits, workers: opt.Concurrency,
 		hosts: len(r.Hosts), fingerprint: r.Fingerprint(), local: local}
 	if sz, ok := cat.(Sizer); ok && !local && opt.Splits <= 0 {
-		src.sizer = true
-		// Unreadable estimates are no reason to fail the statement: the scan starts coarse instead.
-		src.est, _ = sz.Estimates(ctx, r.Partitioner, table.Keyspace, table.Name)
+		// Read only when the plan scans ranges (partition reads need no sizing). Unreadable estimates
+		// are no reason to fail the statement: the scan starts coarse instead.
+		src.estimates = func() *ring.Estimates {
+			e, _ := sz.Estimates(ctx, r.Partitioner, table.Keyspace, table.Name)
+			return e
+		}
 	}
 	replica, err := describeReplicaExprs(ctx, sel, table, r.Partitioner, cat)
 	if err != nil {
@@ -89,10 +92,9 @@ type ringSource struct {
 	workers     int  // the executor's concurrency
 	hosts       int  // nodes in the ring
 	local       bool // a node-local table: one read
-	// sizer is set when the catalog can estimate sizes; est holds its estimates (nil or unknown when
-	// none could be read). Without sizer, DefaultSplitsPerHost per node is the target.
-	sizer       bool
-	est         *ring.Estimates
+	// estimates reads the table's size estimates (nil or unknown when none could be read); nil when
+	// the catalog cannot estimate sizes, and DefaultSplitsPerHost per node is then the target.
+	estimates   func() *ring.Estimates
 	fingerprint string // ring.Ring.Fingerprint
 }
 
@@ -106,13 +108,14 @@ func (s ringSource) sized(ranges []ring.Range) ([]ring.Range, int, string) {
 	switch {
 	case s.local:
 		subs, why = ranges, "a node-local table, read whole"
-	case s.sizer:
+	case s.estimates != nil:
+		est := s.estimates()
 		var bytes float64
 		for _, r := range ranges {
-			bytes += s.est.Weight(r)
+			bytes += est.Weight(r)
 		}
-		z := sizeScan(bytes, s.est.Known(), ring.Runs(ranges), s.workers, 0)
-		subs, why = ring.SplitWeighted(ranges, s.partitioner, z.target, s.est.Weight), z.why
+		z := sizeScan(bytes, est.Known(), ring.Runs(ranges), s.workers, 0)
+		subs, why = ring.SplitWeighted(ranges, s.partitioner, z.target, est.Weight), z.why
 	default:
 		// A target for the whole ring: a restricted part gets its share, so sub-ranges keep their width.
 		target := s.splits
