@@ -28,7 +28,12 @@ func (c *completer) selectPlace(rest, stmt []parser.Token) []candidate {
 		}
 		return words("FROM", "AS")
 	}
-	tail := rest[from+1:]
+	return c.fromPlace(rest[from+1:], selectClauses, ks, t)
+}
+
+// fromPlace completes what follows FROM: a table, then the statement's clauses (cl) about the
+// table ks.t.
+func (c *completer) fromPlace(tail []parser.Token, cl clauses, ks, t string) []candidate {
 	if len(tail) == 0 {
 		return c.tablePlace()
 	}
@@ -36,7 +41,7 @@ func (c *completer) selectPlace(rest, stmt []parser.Token) []candidate {
 	if !ok {
 		return nil
 	}
-	return c.clausePlace(selectClauses, tail[next:], ks, t)
+	return c.clausePlace(cl, tail[next:], ks, t)
 }
 
 // insertPlace completes INSERT INTO t [JSON …|(cols) VALUES (…)] [IF NOT EXISTS] [USING …].
@@ -98,15 +103,7 @@ func (c *completer) deletePlace(rest, stmt []parser.Token) []candidate {
 		}
 		return words("FROM")
 	}
-	tail := rest[from+1:]
-	if len(tail) == 0 {
-		return c.tablePlace()
-	}
-	_, _, next, ok := c.tableAt(tail, 0)
-	if !ok {
-		return nil
-	}
-	return c.clausePlace(deleteClauses, tail[next:], ks, t)
+	return c.fromPlace(rest[from+1:], deleteClauses, ks, t)
 }
 
 // describePlace completes DESCRIBE's argument: what to describe, then a table or a keyspace.
