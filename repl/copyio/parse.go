@@ -478,9 +478,27 @@ func split(s string, sep byte) ([]string, error) {
 		return nil, nil
 	}
 	var parts []string
-	level, quote, last := 0, false, 0
-	for i := 0; i < len(inner); i++ {
-		switch c := inner[i]; {
+	last := 0
+	balanced := eachTopLevel(inner, func(i int) bool {
+		if inner[i] == sep {
+			parts = append(parts, inner[last:i])
+			last = i + 1
+		}
+		return true
+	})
+	if !balanced {
+		return nil, fmt.Errorf("unbalanced quotes or brackets in %s", s)
+	}
+	return append(parts, inner[last:]), nil
+}
+
+// eachTopLevel calls fn with the index of each byte of s that stands outside quotes and brackets,
+// in order, until fn returns false. It reports whether the quotes and brackets of what it read
+// balance.
+func eachTopLevel(s string, fn func(i int) bool) bool {
+	level, quote := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c == '\'':
 			quote = !quote
 		case quote:
@@ -488,15 +506,11 @@ func split(s string, sep byte) ([]string, error) {
 			level++
 		case c == '}' || c == ']' || c == ')':
 			level--
-		case c == sep && level == 0:
-			parts = append(parts, inner[last:i])
-			last = i + 1
+		case level == 0 && !fn(i):
+			return true
 		}
 	}
-	if quote || level != 0 {
-		return nil, fmt.Errorf("unbalanced quotes or brackets in %s", s)
-	}
-	return append(parts, inner[last:]), nil
+	return !quote && level == 0
 }
 
 func matching(a, b byte) bool {
@@ -523,24 +537,20 @@ func (p *Parser) pairs(s string) ([][2]string, error) {
 }
 
 func keyEnd(s string) int {
-	level, quote, first := 0, false, -1
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\'':
-			quote = !quote
-		case quote:
-		case c == '{' || c == '[' || c == '(':
-			level++
-		case c == '}' || c == ']' || c == ')':
-			level--
-		case c == ':' && level == 0:
-			if i+1 < len(s) && s[i+1] == ' ' {
-				return i
-			}
-			if first < 0 {
-				first = i
-			}
+	at, first := -1, -1
+	eachTopLevel(s, func(i int) bool {
+		switch {
+		case s[i] != ':':
+		case i+1 < len(s) && s[i+1] == ' ':
+			at = i
+			return false
+		case first < 0:
+			first = i
 		}
+		return true
+	})
+	if at >= 0 {
+		return at
 	}
 	return first
 }
