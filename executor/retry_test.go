@@ -151,15 +151,7 @@ func TestRetriesCountEveryTokenOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: scan: %v", seed, err)
 		}
-		seen := map[int64]int{}
-		for _, r := range rows {
-			seen[r[0].(int64)]++
-		}
-		for v := int64(-1000000); v <= 1000000; v += 1000 {
-			if seen[v] != 1 {
-				t.Fatalf("seed %d: row %d read %d times", seed, v, seen[v])
-			}
-		}
+		everyRowOnce(t, seed, rows)
 		if len(rows) != 2001 {
 			t.Fatalf("seed %d: %d rows read, want 2001", seed, len(rows))
 		}
@@ -172,6 +164,20 @@ func TestRetriesCountEveryTokenOnce(t *testing.T) {
 		}
 	}
 	waitGoroutines(t, before)
+}
+
+// everyRowOnce fails the test unless rows hold each of flakyTable's 2001 rows exactly once.
+func everyRowOnce(t *testing.T, seed int64, rows []Row) {
+	t.Helper()
+	seen := map[int64]int{}
+	for _, r := range rows {
+		seen[r[0].(int64)]++
+	}
+	for v := int64(-1000000); v <= 1000000; v += 1000 {
+		if seen[v] != 1 {
+			t.Fatalf("seed %d: row %d read %d times", seed, v, seen[v])
+		}
+	}
 }
 
 // TestFailoverAndHonestFailure: with RF 2 a dead host is routed around and the count stays exact;

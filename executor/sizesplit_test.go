@@ -27,15 +27,7 @@ func TestSizeSplitsReadEveryRowOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
-		seen := map[int64]int{}
-		for _, r := range rows {
-			seen[r[0].(int64)]++
-		}
-		for v := int64(-1000000); v <= 1000000; v += 1000 {
-			if seen[v] != 1 {
-				t.Fatalf("seed %d: row %d read %d times", seed, v, seen[v])
-			}
-		}
+		everyRowOnce(t, seed, rows)
 		if len(rows) != 2001 || stats.SizeSplits() == 0 {
 			t.Fatalf("seed %d: %d rows with %d size splits; want 2001 rows and some splits", seed, len(rows), stats.SizeSplits())
 		}

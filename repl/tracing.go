@@ -133,12 +133,13 @@ func localTime(t time.Time) string {
 	return t.Format("2006-01-02 15:04:05.000000")
 }
 
-// serialConsistency is cqlsh's SERIAL CONSISTENCY [level].
+// serialSetter is a connection whose serial consistency can be set (cqlsh's SERIAL CONSISTENCY).
 type serialSetter interface {
 	SetSerialConsistency(level string) error
 	SerialConsistency() string
 }
 
+// serial is SERIAL CONSISTENCY [level].
 func (s *Session) serial(_ context.Context, arg string) error {
 	word, level := firstWord(arg)
 	if !strings.EqualFold(word, "CONSISTENCY") {

@@ -279,9 +279,7 @@ func decodeNative(ti gocql.TypeInfo, data []byte) (any, error) {
 	switch ti.Type() {
 	case gocql.TypeAscii, gocql.TypeText, gocql.TypeVarchar:
 		return string(data), nil
-	case gocql.TypeBlob:
-		return append([]byte{}, data...), nil
-	case gocql.TypeCustom:
+	case gocql.TypeBlob, gocql.TypeCustom:
 		return append([]byte{}, data...), nil
 	}
 	if len(data) == 0 {
