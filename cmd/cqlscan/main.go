@@ -168,7 +168,7 @@ func (o *options) session(conn *cluster.Conn, set rcSettings, stdout, stderr io.
 		PerHost: o.perHost, FetchSize: o.fetchSize, Verbose: o.verbose, Stats: o.stats,
 		MaxRetries: maxRetries, MaxRows: maxRows, MaxRequests: maxRequests, Timeout: o.timeout,
 		Checkpoint: o.checkpoint, Resume: o.resume, CheckpointDir: checkpointDir(),
-		Display: set.display, Debug: o.debug, StopOnError: o.stopOnError}}
+		Display: set.display, Debug: o.debug, StopOnError: o.stopOnError, CursorSettings: o.cursor}}
 }
 
 // fail prints a command-line or settings error as one line, "cqlscan: …", followed for a mistake on
