@@ -34,7 +34,7 @@ func (t *throttle) request(ctx context.Context) error {
 	if t.requests == nil {
 		return nil
 	}
-	return t.requests.Wait(ctx)
+	return limiterWait(ctx, t.requests, 1)
 }
 
 // paid waits until n rows fit under the row rate, in chunks no larger than the limiter's burst.
@@ -44,10 +44,27 @@ func (t *throttle) paid(ctx context.Context, n int64) error {
 	}
 	for n > 0 {
 		chunk := min(n, int64(t.rows.Burst()))
-		if err := t.rows.WaitN(ctx, int(chunk)); err != nil {
+		if err := limiterWait(ctx, t.rows, int(chunk)); err != nil {
 			return err
 		}
 		n -= chunk
 	}
 	return nil
+}
+
+// limiterWait waits for n tokens of l. A wait that would end after ctx's deadline is the deadline: the
+// limiter refuses it at once with an error of its own, which would end the run early as a failure of
+// its own kind and save nothing; instead the worker waits for the deadline (the other workers go on
+// reading until then) and returns the context's error, so the run ends as a timeout and keeps its
+// progress.
+func limiterWait(ctx context.Context, l *rate.Limiter, n int) error {
+	err := l.WaitN(ctx, n)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	if _, ok := ctx.Deadline(); !ok || n > l.Burst() {
+		return err // n above the burst: a caller's mistake, not a timeout
+	}
+	<-ctx.Done()
+	return ctx.Err()
 }
