@@ -37,6 +37,11 @@ func (c *Conn) Consistency() string {
 	return strings.ToUpper(c.cfg.Consistency)
 }
 
+// ExplainFailure returns a request's error as an *executor.ConsistencyError when it is Cassandra
+// saying the read's consistency level could not be met, with how many replicas were alive or
+// answered and how many the level needs; any other error comes back as it is.
+func (c *Conn) ExplainFailure(err error) error { return consistencyFailure(err) }
+
 // withConsistency applies the levels set by SetConsistency and SetSerialConsistency to q; without
 // them, q keeps the session's.
 func (c *Conn) withConsistency(q *gocql.Query) *gocql.Query {
