@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -71,8 +72,12 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 	for _, gr := range order {
 		row := make(Row, 0, len(gr.vals)+len(gr.accs))
 		row = append(row, gr.vals...)
-		for _, a := range gr.accs {
-			row = append(row, a.result())
+		for i, a := range gr.accs {
+			v, err := a.result()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", it.node.Aggs[i], err)
+			}
+			row = append(row, v)
 		}
 		out = append(out, row)
 	}
@@ -82,7 +87,7 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 // accumulator folds the non-NULL values of one aggregate in one group.
 type accumulator interface {
 	add(v any) error
-	result() any
+	result() (any, error)
 }
 
 func newAccumulators(aggs []planner.Aggregate) []accumulator {
@@ -117,7 +122,7 @@ func (c *countAcc) add(v any) error {
 	}
 	return nil
 }
-func (c *countAcc) result() any { return c.n }
+func (c *countAcc) result() (any, error) { return c.n, nil }
 
 // distinctAcc feeds each distinct non-NULL value to its inner accumulator once.
 type distinctAcc struct {
@@ -136,15 +141,21 @@ func (d *distinctAcc) add(v any) error {
 	d.seen[k] = true
 	return d.inner.add(v)
 }
-func (d *distinctAcc) result() any { return d.inner.result() }
+func (d *distinctAcc) result() (any, error) { return d.inner.result() }
 
-// sumAcc adds in the result type: int64 with an overflow check, float64, big.Int or inf.Dec.
+// errSumOverflow is a sum of integers beyond the bigint range, which Cassandra would wrap around.
+var errSumOverflow = errors.New("sum overflows bigint")
+
+// sumAcc adds in the result type: float64, big.Int or inf.Dec, and integers exactly, in an int64
+// while the running total fits and in a big.Int once it has not, so that the order of the rows
+// cannot matter: only a total beyond the bigint range is an error (errSumOverflow), as it is when
+// the replicas' partial sums are merged.
 type sumAcc struct {
 	t   types.Type
 	any bool
 	i   int64
 	f   float64
-	b   *big.Int
+	b   *big.Int // the varint sum, or the integer sum once it left the int64 range
 	d   *inf.Dec
 }
 
@@ -168,30 +179,42 @@ func (s *sumAcc) add(v any) error {
 		s.d.Add(s.d, v.(*inf.Dec))
 	default:
 		x := v.(int64)
-		if (x > 0 && s.i > math.MaxInt64-x) || (x < 0 && s.i < math.MinInt64-x) {
-			return fmt.Errorf("sum overflows bigint")
+		switch {
+		case s.b != nil:
+			s.b.Add(s.b, big.NewInt(x))
+		case (x > 0 && s.i > math.MaxInt64-x) || (x < 0 && s.i < math.MinInt64-x):
+			s.b = new(big.Int).SetInt64(s.i)
+			s.b.Add(s.b, big.NewInt(x))
+		default:
+			s.i += x
 		}
-		s.i += x
 	}
 	return nil
 }
 
-func (s *sumAcc) result() any {
+func (s *sumAcc) result() (any, error) {
 	if !s.any {
-		return nil
+		return nil, nil
 	}
 	switch s.t.Kind {
 	case types.Double:
-		return s.f
+		return s.f, nil
 	case types.Varint:
-		return s.b
+		return s.b, nil
 	case types.Decimal:
-		return s.d
+		return s.d, nil
 	}
-	return s.i
+	if s.b != nil {
+		if !s.b.IsInt64() {
+			return nil, errSumOverflow
+		}
+		return s.b.Int64(), nil
+	}
+	return s.i, nil
 }
 
-// avgAcc is sum / count in the result type; on integers that is integer division, as in Cassandra.
+// avgAcc is sum / count in the result type; on integers that is integer division truncating toward
+// zero, as in Cassandra, of the exact sum (whose mean always fits).
 type avgAcc struct {
 	sum sumAcc
 	n   int64
@@ -205,15 +228,18 @@ func (a *avgAcc) add(v any) error {
 	return a.sum.add(v)
 }
 
-func (a *avgAcc) result() any {
+func (a *avgAcc) result() (any, error) {
 	if a.n == 0 {
-		return nil
+		return nil, nil
 	}
-	v, err := expr.Apply("/", a.sum.t, a.sum.result(), countIn(a.sum.t, a.n))
+	if a.sum.t.IsInteger() && a.sum.b != nil {
+		return new(big.Int).Quo(a.sum.b, big.NewInt(a.n)).Int64(), nil
+	}
+	sum, err := a.sum.result()
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return v
+	return expr.Apply("/", a.sum.t, sum, countIn(a.sum.t, a.n))
 }
 
 func countIn(t types.Type, n int64) any {
@@ -251,4 +277,4 @@ func (e *extremeAcc) add(v any) error {
 	}
 	return nil
 }
-func (e *extremeAcc) result() any { return e.best }
+func (e *extremeAcc) result() (any, error) { return e.best, nil }

@@ -31,8 +31,9 @@ func TestAggregatesOfEmptyValues(t *testing.T) {
 		}
 	}
 	for i, a := range accs {
-		if got := a.result(); types.CompareNullable(intT, got, want[i]) != 0 || types.IsEmpty(got) != types.IsEmpty(want[i]) {
-			t.Errorf("%s: %v (%T), want %v", aggs[i], got, got, want[i])
+		got, err := a.result()
+		if err != nil || types.CompareNullable(intT, got, want[i]) != 0 || types.IsEmpty(got) != types.IsEmpty(want[i]) {
+			t.Errorf("%s: %v (%T), %v; want %v", aggs[i], got, got, err, want[i])
 		}
 	}
 }
