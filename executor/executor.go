@@ -37,6 +37,8 @@ type Options struct {
 	// Done lists ranges already aggregated by an earlier run, with their partial rows: a resumed
 	// range aggregate emits those rows and reads only the rest of its ranges.
 	Done []DoneRange
+	// Changes decides which rows an incremental read (planner.ChangedRows) delivers.
+	Changes Changes
 }
 
 // Default execution settings.

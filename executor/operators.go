@@ -159,6 +159,12 @@ func (e *Executor) buildOperator(node planner.Node, ordered bool) (Iter, error) 
 	case *planner.HashAggregate:
 		child, err := e.build(n.Child, below)
 		return &bufferedIter{child: child, fill: (&aggIter{child: child, node: n}).fill}, err
+	case *planner.ChangedRows:
+		if e.opt.Changes == nil {
+			return nil, ErrNoCursor
+		}
+		child, err := e.build(n.Child, below)
+		return &changedIter{child: child, node: n, changes: e.opt.Changes}, err
 	}
 	return nil, nil
 }

@@ -29,6 +29,9 @@ type Options struct {
 	// Concurrency is the number of sub-ranges the executor reads at once, which sizing keeps busy;
 	// 0 means DefaultConcurrency.
 	Concurrency int
+	// Cursor, when set, makes the plan an incremental read: only rows changed since its mark pass
+	// (see ChangedRows).
+	Cursor *Cursor
 }
 
 // DefaultSplitsPerHost is the default number of sub-ranges per node: enough that each sub-range of a
@@ -80,7 +83,7 @@ func Plan(ctx context.Context, sel *parser.Select, cat Catalog, opt Options) (No
 	if err != nil {
 		return nil, err
 	}
-	return planScan(sel, table, src, replica)
+	return planScan(sel, table, src, replica, opt.Cursor)
 }
 
 // ringSource is the token ring of a table as planning needs it: its ranges with their replicas and

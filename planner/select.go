@@ -36,11 +36,17 @@ type boundSelect struct {
 // planScan plans a SELECT that reads rows from every sub-range: what Cassandra can do is pushed into
 // the range queries (restrictions; whole aggregates when nothing else is left for the client), the
 // rest runs here: Filter (WHERE), HashAggregate, Filter (HAVING), Project, Distinct, Sort or TopK,
-// Limit, and a last Project that drops ORDER BY keys that were not selected.
-func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica map[string]OutputColumn) (Node, error) {
+// Limit, and a last Project that drops ORDER BY keys that were not selected. With a cursor, a
+// ChangedRows after the WHERE keeps only the rows changed since its mark.
+func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica map[string]OutputColumn, cur *Cursor) (Node, error) {
 	b, err := bindSelect(sel, table, src.partitioner, replica)
 	if err != nil {
 		return nil, err
+	}
+	if cur != nil {
+		if err := cursorRefusal(b); err != nil {
+			return nil, err
+		}
 	}
 	restrictions, allPushed := pushable(b.where, b.sc)
 
@@ -79,6 +85,11 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 		node = source
 		if filter != nil {
 			node = &Filter{Child: node, Cond: filter, What: "WHERE"}
+		}
+		if cur != nil {
+			if node, err = addChangedRows(node, b, table, cur); err != nil {
+				return nil, err
+			}
 		}
 		if b.ppl != nil {
 			pr, isRead := source.(*PartitionRead)

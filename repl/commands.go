@@ -73,9 +73,11 @@ func init() {
 		{name: "HISTORY", syntax: "HISTORY [n]", help: "list the last statements typed at the prompt (50, or n from now on)",
 			run: (*Session).history},
 		{name: "UNICODE", syntax: "UNICODE", help: "how text is read and shown", run: (*Session).unicode},
-		{name: "SET", syntax: "SET CONCURRENCY n | SET SPLITS n | SET FORMAT table|csv|json|jsonl",
+		{name: "SET", syntax: "SET CONCURRENCY n | SET SPLITS n | SET FORMAT table|csv|json|jsonl | SET CURSOR 'file'|OFF | SET SETTLE 10s | SET OUT_DIR 'dir'|OFF | SET BATCH_ROWS n",
 			help: "change cqlscan's own settings for what follows", run: (*Session).set,
-			args: func(*Session) []string { return []string{"CONCURRENCY", "SPLITS", "FORMAT"} }},
+			args: func(*Session) []string {
+				return []string{"CONCURRENCY", "SPLITS", "FORMAT", "CURSOR", "SETTLE", "OUT_DIR", "BATCH_ROWS"}
+			}},
 		{name: "HELP", aliases: []string{"?"}, syntax: "HELP [topic]", help: "list the commands, or explain one",
 			args: func(*Session) []string { return commandNames() }, run: (*Session).help},
 		{name: "EXIT", aliases: []string{"QUIT"}, syntax: "EXIT", help: "leave the shell (Ctrl-D does too)",
@@ -410,6 +412,9 @@ func (s *Session) set(_ context.Context, arg string) error {
 		*v = n
 		return nil
 	}
+	if handled, err := s.setCursor(name, value); handled {
+		return err
+	}
 	var err error
 	switch strings.ToUpper(name) {
 	case "CONCURRENCY":
@@ -422,10 +427,10 @@ func (s *Session) set(_ context.Context, arg string) error {
 			s.Format = render.Table
 		}
 	case "":
-		fmt.Fprintf(s.Err, "CONCURRENCY %d, SPLITS %s, FORMAT %s\n", s.Concurrency, splitsText(s.Splits), s.Format)
+		fmt.Fprintf(s.Err, "CONCURRENCY %d, SPLITS %s, FORMAT %s, %s\n", s.Concurrency, splitsText(s.Splits), s.Format, s.cursorSettingsText())
 		return nil
 	default:
-		return fmt.Errorf("SET %s: cqlscan's settings are CONCURRENCY, SPLITS and FORMAT", name)
+		return fmt.Errorf("SET %s: cqlscan's settings are CONCURRENCY, SPLITS, FORMAT, CURSOR, SETTLE, OUT_DIR and BATCH_ROWS", name)
 	}
 	if err == nil {
 		fmt.Fprintf(s.Err, "%s set to %s.\n", strings.ToUpper(name), value)

@@ -103,7 +103,7 @@ func TestShellErrors(t *testing.T) {
 		{"EXPAND maybe", `EXPAND maybe: use ON or OFF`},
 		{"SET SPLITS 0", "want a positive whole number"},
 		{"SET FORMAT xml", "unknown format"},
-		{"SET COLOUR red", "cqlscan's settings are CONCURRENCY, SPLITS and FORMAT"},
+		{"SET COLOUR red", "cqlscan's settings are CONCURRENCY, SPLITS, FORMAT, CURSOR, SETTLE, OUT_DIR and BATCH_ROWS"},
 		{"HELP FROBNICATE", "no help topic FROBNICATE"},
 		{"SOURCE '/no/such/file.cql'", "no such file"},
 		{"SOURCE", "SOURCE needs a file name"},

@@ -67,6 +67,8 @@ type Settings struct {
 	// StopOnError ends a batch run (-f, -e, standard input) at the first failing statement; without
 	// it every statement runs and the run fails at the end, as in cqlsh.
 	StopOnError bool
+	// CursorSettings turn SELECTs into incremental reads (see runCursor).
+	CursorSettings
 }
 
 // Display holds how values look in the table view (see render.Display).
@@ -97,6 +99,8 @@ type Session struct {
 	loggedIn closer
 	// historyShown is how many statements HISTORY lists; 0: its default.
 	historyShown int
+	// now, when set, replaces the wall clock of cursor runs (tests).
+	now func() time.Time
 }
 
 // StatementError is a statement that failed, with the statement's text.
@@ -142,6 +146,10 @@ func (s *Session) execute(ctx context.Context, text string) error {
 	}
 	st, err := parser.Parse(text)
 	if err != nil {
+		if isSelect(text) && s.Cursor != "" {
+			// Cassandra could run it, but not as an incremental read.
+			return &StatementError{text, fmt.Errorf("%w: %v", planner.ErrCursor, err)}
+		}
 		if isSelect(text) && cassandraMayRun(err) {
 			return s.runAsWritten(ctx, text, err)
 		}
@@ -154,6 +162,15 @@ func (s *Session) execute(ctx context.Context, text string) error {
 		}
 		return nil
 	case *parser.Explain:
+		if s.Cursor != "" {
+			if st.Analyze {
+				return &StatementError{text, fmt.Errorf("%w: EXPLAIN ANALYZE would run the statement and move cursor %s; SET CURSOR OFF first, or run it as a SELECT", planner.ErrCursor, s.Cursor)}
+			}
+			if err := s.runCursor(ctx, st.Select, true); err != nil {
+				return &StatementError{text, err}
+			}
+			return nil
+		}
 		if st.Analyze {
 			if _, err := s.runSelect(ctx, st.Select, true); err != nil {
 				return &StatementError{text, err}
@@ -167,6 +184,13 @@ func (s *Session) execute(ctx context.Context, text string) error {
 		_, err = io.WriteString(s.out(), planner.Format(plan))
 		return err
 	case *parser.Select:
+		if s.Cursor != "" {
+			// Never sent to Cassandra as written: that would deliver rows without the cursor.
+			if err := s.runCursor(ctx, st, false); err != nil {
+				return &StatementError{text, err}
+			}
+			return nil
+		}
 		res, err := s.runSelect(ctx, st, false)
 		if errors.Is(err, planner.ErrVirtualKeyspace) {
 			// A virtual table is a node's own state: the node asked answers, as in cqlsh.

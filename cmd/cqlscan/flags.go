@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/cqlscan/cqlscan/executor"
+	"github.com/cqlscan/cqlscan/repl"
 )
 
 // usageHint ends every command-line error.
@@ -24,6 +25,7 @@ type options struct {
 	timeout                                             time.Duration
 	verbose, keepGoing, stopOnError, stats, noProgress  bool
 	showVersion, showHelp                               bool
+	cursor                                              repl.CursorSettings
 
 	// cqlsh's own flags.
 	color                                *bool // -C/--color, --no-color; nil: not given
@@ -79,6 +81,13 @@ func (o *options) newFlagSet(stdout io.Writer) *pflag.FlagSet {
 	fs.Var(newSecondsValue(&o.timeout, 0, true), "timeout", "stop a statement that runs longer than this, in seconds or as a duration (10m; 0: no limit)")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save a range aggregate's progress to this file as it goes")
 	fs.StringVar(&o.resume, "resume", "", "finish the scan saved in this checkpoint file")
+
+	// Incremental reads.
+	fs.StringVar(&o.cursor.Cursor, "cursor", "", "return only the rows written or updated since this cursor file's mark, and move the mark on success")
+	fs.StringVar(&o.cursor.Since, "since", "", "where a new cursor starts: a timestamp such as '2026-12-01 08:00:00+0000' (default: the beginning)")
+	fs.Var(newSecondsValue(&o.cursor.Settle, repl.DefaultSettle, true), "settle", "how far behind a cursor run's start its new mark is set, so that writes still in flight are not missed")
+	fs.StringVar(&o.cursor.OutDir, "out-dir", "", "write a cursor run's rows into numbered batch files in this directory, not to standard output")
+	fs.Var(newIntValue(&o.cursor.BatchRows, repl.DefaultBatchRows, 1, math.MaxInt), "batch-rows", "rows per batch of a cursor run")
 
 	// The connection.
 	o.conn.register(fs)

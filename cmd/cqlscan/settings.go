@@ -12,6 +12,7 @@ import (
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
 
+	"github.com/cqlscan/cqlscan/executor/cursor"
 	"github.com/cqlscan/cqlscan/repl"
 	"github.com/cqlscan/cqlscan/repl/render"
 )
@@ -54,6 +55,9 @@ func (o *options) checkFlags(args []string) error {
 			return usagef("--checkpoint %s: %v", o.checkpoint, err)
 		}
 	}
+	if err := o.checkCursorFlags(); err != nil {
+		return err
+	}
 	if o.resume != "" {
 		st, err := os.Stat(o.resume)
 		switch {
@@ -63,6 +67,36 @@ func (o *options) checkFlags(args []string) error {
 			return usagef("--resume %s: %v", o.resume, pathErr(err))
 		case st.IsDir():
 			return usagef("--resume %s is a directory; give the checkpoint file", o.resume)
+		}
+	}
+	return nil
+}
+
+// checkCursorFlags checks the flags of incremental reads: the cursor's directory takes files, the
+// batch directory exists, --since reads as a time, and in batch mode nothing is given without
+// --cursor (in the shell, SET CURSOR may come later).
+func (o *options) checkCursorFlags() error {
+	c := o.cursor
+	if c.Cursor == "" && (o.given("execute") || o.given("file")) {
+		for _, name := range []string{"since", "settle", "out-dir", "batch-rows"} {
+			if o.given(name) {
+				return usagef("--%s applies to incremental reads: give --cursor FILE too", name)
+			}
+		}
+	}
+	if c.Cursor != "" {
+		if err := checkWritableDir(c.Cursor); err != nil {
+			return usagef("--cursor %s: %v", c.Cursor, err)
+		}
+	}
+	if c.Since != "" {
+		if _, err := cursor.ParseSince(c.Since); err != nil {
+			return usagef("--since: %v", err)
+		}
+	}
+	if c.OutDir != "" {
+		if err := checkWritableDir(filepath.Join(c.OutDir, "batch")); err != nil {
+			return usagef("--out-dir %s: %v", c.OutDir, err)
 		}
 	}
 	return nil
