@@ -146,15 +146,15 @@ func (d *distinctAcc) result() (any, error) { return d.inner.result() }
 // errSumOverflow is a sum of integers beyond the bigint range, which Cassandra would wrap around.
 var errSumOverflow = errors.New("sum overflows bigint")
 
-// sumAcc adds in the result type: float64, big.Int or inf.Dec, and integers exactly, in an int64
-// while the running total fits and in a big.Int once it has not, so that the order of the rows
-// cannot matter: only a total beyond the bigint range is an error (errSumOverflow), as it is when
-// the replicas' partial sums are merged.
+// sumAcc adds in the result type: doubles as Cassandra adds them (floatSum), varints and decimals
+// exactly, and integers exactly, in an int64 while the running total fits and in a big.Int once it
+// has not, so that the order of the rows cannot matter: only a total beyond the bigint range is an
+// error (errSumOverflow), as it is when the replicas' partial sums are merged.
 type sumAcc struct {
 	t   types.Type
 	any bool
 	i   int64
-	f   float64
+	f   floatSum
 	b   *big.Int // the varint sum, or the integer sum once it left the int64 range
 	d   *inf.Dec
 }
@@ -166,7 +166,7 @@ func (s *sumAcc) add(v any) error {
 	s.any = true
 	switch s.t.Kind {
 	case types.Double:
-		s.f += toFloat64(v)
+		s.f.add(toFloat64(v))
 	case types.Varint:
 		if s.b == nil {
 			s.b = new(big.Int)
@@ -198,7 +198,7 @@ func (s *sumAcc) result() (any, error) {
 	}
 	switch s.t.Kind {
 	case types.Double:
-		return s.f, nil
+		return s.f.total(), nil
 	case types.Varint:
 		return s.b, nil
 	case types.Decimal:
@@ -232,7 +232,10 @@ func (a *avgAcc) result() (any, error) {
 	if a.n == 0 {
 		return nil, nil
 	}
-	if a.sum.t.IsInteger() && a.sum.b != nil {
+	switch {
+	case a.sum.t.Kind == types.Double:
+		return a.sum.f.mean(a.n), nil
+	case a.sum.t.IsInteger() && a.sum.b != nil:
 		return new(big.Int).Quo(a.sum.b, big.NewInt(a.n)).Int64(), nil
 	}
 	sum, err := a.sum.result()
@@ -240,6 +243,56 @@ func (a *avgAcc) result() (any, error) {
 		return nil, err
 	}
 	return expr.Apply("/", a.sum.t, sum, countIn(a.sum.t, a.n))
+}
+
+// floatSum adds doubles as Cassandra's sum and avg of float and double do, so that rows summed in
+// the order Cassandra reads them (a partition read's) come to the very double Cassandra answers:
+// Kahan's compensated summation, ending with sum + compensation; the plain sum when that is NaN
+// only because of infinities; and, for avg, an exact sum from the moment a running sum of finite
+// values overflows (Cassandra goes on in BigDecimal there).
+type floatSum struct {
+	sum, comp, plain float64
+	exact            *big.Float // the exact sum once finite values overflowed; nil before
+	nonFinite        bool       // an infinity or NaN came after the overflow
+}
+
+// exactFloatBits holds any sum of up to 2^100 finite doubles exactly (they span 2^-1074 to 2^1024).
+const exactFloatBits = 2200
+
+func (f *floatSum) add(x float64) {
+	prev := f.sum
+	f.plain += x
+	y := x - f.comp
+	t := f.sum + y
+	f.comp = (t - f.sum) - y
+	f.sum = t
+	finite := !math.IsInf(x, 0) && !math.IsNaN(x)
+	switch {
+	case f.exact != nil && finite:
+		f.exact.Add(f.exact, new(big.Float).SetFloat64(x))
+	case f.exact != nil:
+		f.nonFinite = true
+	case math.IsInf(t, 0) && finite && !math.IsInf(prev, 0) && !math.IsNaN(prev):
+		f.exact = new(big.Float).SetPrec(exactFloatBits).SetFloat64(prev)
+		f.exact.Add(f.exact, new(big.Float).SetFloat64(x))
+	}
+}
+
+// total is the sum as Cassandra's sum answers it.
+func (f *floatSum) total() float64 {
+	if r := f.sum + f.comp; !math.IsNaN(r) || !math.IsInf(f.plain, 0) {
+		return r
+	}
+	return f.plain
+}
+
+// mean is the sum over n as Cassandra's avg answers it.
+func (f *floatSum) mean(n int64) float64 {
+	if f.exact != nil && !f.nonFinite {
+		q, _ := new(big.Float).SetPrec(exactFloatBits).Quo(f.exact, new(big.Float).SetInt64(n)).Float64()
+		return q
+	}
+	return f.total() / float64(n)
 }
 
 func countIn(t types.Type, n int64) any {
