@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	prompt "github.com/elk-language/go-prompt"
@@ -61,8 +63,15 @@ func (s *Session) Interact(ctx context.Context) error {
 	var listing, showing atomic.Bool // Tab asked for the list; suggestions are on the screen
 	histPath := HistoryFile()
 	exit := false
+	term := &terminal{ctx: ctx, err: s.Err}
 	p := prompt.New(
 		func(input string) {
+			term.running(true)
+			defer func() {
+				if term.running(false) {
+					exit = true // a signal ended the statement: it ends the shell too
+				}
+			}()
 			if strings.TrimSpace(input) == "" {
 				return
 			}
@@ -80,6 +89,9 @@ func (s *Session) Interact(ctx context.Context) error {
 			for _, st := range stmts {
 				if err := s.runOne(ctx, st); errors.Is(err, ErrExit) {
 					exit = true
+					return
+				}
+				if _, ok := Terminated(ctx); ok {
 					return
 				}
 			}
@@ -103,7 +115,7 @@ func (s *Session) Interact(ctx context.Context) error {
 			from := istrings.RuneNumber(len([]rune(before[:offset+start])))
 			return out, from, istrings.RuneNumber(len([]rune(before)))
 		}),
-		prompt.WithReader(&tabReader{Reader: prompt.NewStdinReader(), showing: &showing}),
+		prompt.WithReader(&tabReader{Reader: prompt.NewStdinReader(), showing: &showing, term: term}),
 		prompt.WithASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: []byte(listKey), Fn: func(*prompt.Prompt) bool {
 			listing.Store(true)
 			return true // redraw, which asks the completer again
@@ -113,8 +125,61 @@ func (s *Session) Interact(ctx context.Context) error {
 		prompt.WithPrefixTextColor(prompt.DefaultColor),
 		prompt.WithCompletionWordSeparator(wordSeparators),
 	)
+	term.close = p.Close
+	stopWatching := context.AfterFunc(ctx, term.signalled)
+	defer stopWatching()
 	p.Run()
 	return s.Close()
+}
+
+// terminal ends the shell when a signal ends the program (SIGTERM: ctx is cancelled with a
+// *SignalError). While a statement runs, the statement stops, says so, and the prompt then returns
+// (see Interact). At the prompt, the terminal is given back its settings, the signal is named, and
+// the program exits with the signal's status — the only way out, since go-prompt's loop cannot be
+// stopped from outside. go-prompt catches SIGTERM at the prompt too, and leaves with status 1 after
+// restoring the terminal through the reader's Close: tabReader.Close exits first, with the right
+// status.
+type terminal struct {
+	ctx   context.Context
+	err   io.Writer
+	close func() // the prompt's Close: restores the terminal, through tabReader.Close
+
+	mu        sync.Mutex
+	executing bool
+	once      sync.Once
+}
+
+// running records that a statement starts (true) or has ended (false), and reports whether a
+// signal has ended the program meanwhile.
+func (t *terminal) running(on bool) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.executing = on
+	_, ended := Terminated(t.ctx)
+	return ended
+}
+
+// signalled runs when ctx is done: at the prompt, a signal's end of the program is carried out.
+func (t *terminal) signalled() {
+	t.mu.Lock()
+	busy := t.executing
+	t.mu.Unlock()
+	if _, ok := Terminated(t.ctx); ok && !busy && t.close != nil {
+		t.close() // → tabReader.Close → t.exitIfSignalled
+	}
+}
+
+// exitIfSignalled ends the program with the signal's status once the terminal is restored, if a
+// signal ended it; otherwise it returns.
+func (t *terminal) exitIfSignalled() {
+	se, ok := Terminated(t.ctx)
+	if !ok {
+		return
+	}
+	t.once.Do(func() {
+		fmt.Fprintf(t.err, "\ncqlscan: %v\n", se)
+		os.Exit(se.ExitStatus())
+	})
 }
 
 // listKey is what tabReader turns a Tab into when no suggestions are showing: a sequence no terminal
@@ -127,6 +192,17 @@ const listKey = "\x1b[cqlscan-list]"
 type tabReader struct {
 	prompt.Reader
 	showing *atomic.Bool
+	term    *terminal
+}
+
+// Close gives the terminal back its settings (go-prompt calls it before running each statement and
+// when it leaves) and, when a signal has ended the program, exits (see terminal).
+func (r *tabReader) Close() error {
+	err := r.Reader.Close()
+	if r.term != nil {
+		r.term.exitIfSignalled()
+	}
+	return err
 }
 
 func (r *tabReader) Read(b []byte) (int, error) {

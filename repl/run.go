@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/cqlscan/cqlscan/executor"
@@ -31,6 +32,58 @@ type errInterrupted struct{}
 
 func (errInterrupted) Error() string        { return "interrupted" }
 func (errInterrupted) Is(target error) bool { return target == context.Canceled }
+
+// SignalError is the cause a context is cancelled with when a signal ends the program (SIGTERM;
+// see context.WithCancelCause): a scan stopped by it saves its progress and names the signal, a
+// batch run stops, the interactive shell ends, and the program exits with ExitStatus. It is a
+// context.Canceled.
+type SignalError struct {
+	Signal syscall.Signal
+}
+
+func (e *SignalError) Error() string { return "stopped by " + e.Name() }
+
+// Name is the signal's name: SIGTERM, ….
+func (e *SignalError) Name() string { return signalName(e.Signal) }
+
+// Is makes errors.Is(err, context.Canceled) hold.
+func (e *SignalError) Is(target error) bool { return target == context.Canceled }
+
+// ExitStatus is the status a program ended by the signal exits with: 128 + its number, as shells
+// report a process killed by it (143 for SIGTERM).
+func (e *SignalError) ExitStatus() int { return 128 + int(e.Signal) }
+
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	case syscall.SIGINT:
+		return "SIGINT"
+	}
+	return s.String()
+}
+
+// Terminated returns the *SignalError ctx was cancelled with, if it was.
+func Terminated(ctx context.Context) (*SignalError, bool) {
+	var se *SignalError
+	if ctx.Err() != nil && errors.As(context.Cause(ctx), &se) {
+		return se, true
+	}
+	return nil, false
+}
+
+// TimeoutError is a statement stopped by --timeout: the cause of its context's deadline. It is a
+// context.DeadlineExceeded.
+type TimeoutError struct {
+	Timeout time.Duration
+}
+
+func (e *TimeoutError) Error() string { return fmt.Sprintf("--timeout %v reached", e.Timeout) }
+
+// Is makes errors.Is(err, context.DeadlineExceeded) hold.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // IncompleteError is a scan that failed or was interrupted after part of it was done: no answer is
 // printed, and the progress is saved so that --resume can finish it.
@@ -66,7 +119,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 	}
 	if s.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, s.Timeout, &TimeoutError{Timeout: s.Timeout})
 		defer cancel()
 	}
 	names := s.Cluster.HostNames()
@@ -80,7 +133,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 	if err != nil {
 		return nil, err
 	}
-	it, err := executor.New(s.Cluster, opt).Build(plan)
+	it, err := executor.New(s.querier(), opt).Build(plan)
 	if err != nil {
 		return nil, err
 	}
@@ -93,11 +146,13 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 	rows, err := executor.Drain(ctx, it)
 	stopProgress()
 	if err != nil {
-		return nil, s.incomplete(err, rec, stats)
+		return nil, s.incomplete(ctx, err, rec, stats)
 	}
-	if rec != nil && s.Checkpoint != "" {
-		if err := rec.Save(); err != nil {
-			return nil, err
+	if rec != nil && (s.Checkpoint != "" || s.Resume != "") {
+		// The answer is printed now: the file says so, and a --resume of it is refused. If that
+		// cannot be written, the answer is still right: a later --resume would only print it again.
+		if err := rec.Finish(); err != nil {
+			fmt.Fprintf(s.Err, "checkpoint: warning: not marked finished: %v\n", err)
 		}
 	}
 	if s.Verbose || s.Stats || analyze {
@@ -149,15 +204,24 @@ func (s *Session) checkpointFor(sel *parser.Select, plan planner.Node, opt *exec
 }
 
 // incomplete saves the progress of a failed or interrupted range aggregate and says how to resume.
-func (s *Session) incomplete(err error, rec *checkpoint.Recorder, stats *executor.Stats) error {
+// A run stopped by --timeout or a signal says so (the context's cause) rather than "context
+// deadline exceeded".
+func (s *Session) incomplete(ctx context.Context, err error, rec *checkpoint.Recorder, stats *executor.Stats) error {
+	cause := err
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		cause = context.Cause(ctx)
+		if errors.Is(cause, context.Canceled) && !errors.As(cause, new(*SignalError)) {
+			cause = errInterrupted{} // Ctrl-C
+		}
+	}
 	var se *executor.ScanError
 	if rec == nil || !(errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		if cause != err && !errors.Is(cause, context.Canceled) {
+			return cause // --timeout; an interruption is told by Execute
+		}
 		return err
 	}
-	ie := &IncompleteError{Err: err, Rows: stats.RowsDone.Load(), Done: stats.RangesDone.Load(), Total: stats.RangesTotal.Load()}
-	if errors.Is(err, context.Canceled) {
-		ie.Err = errInterrupted{}
-	}
+	ie := &IncompleteError{Err: cause, Rows: stats.RowsDone.Load(), Done: stats.RangesDone.Load(), Total: stats.RangesTotal.Load()}
 	if dir := filepath.Dir(rec.Path); dir != "" {
 		if mkErr := os.MkdirAll(dir, 0o700); mkErr != nil {
 			ie.SaveErr = mkErr
@@ -168,6 +232,35 @@ func (s *Session) incomplete(err error, rec *checkpoint.Recorder, stats *executo
 		ie.Checkpoint = rec.Path
 	}
 	return ie
+}
+
+// failureExplainer is a connection that can say more about a request's error than the driver's text
+// does (cluster.Conn: how many replicas a consistency level had and needed).
+type failureExplainer interface {
+	ExplainFailure(err error) error
+}
+
+// querier is the session's connection as the executor's Querier: when the connection can explain
+// its errors, each failed request's cause is explained at once, before the executor's retries wrap
+// it in their own words.
+func (s *Session) querier() executor.Querier {
+	if ex, ok := s.Cluster.(failureExplainer); ok {
+		return explainingQuerier{Querier: s.Cluster, ex: ex}
+	}
+	return s.Cluster
+}
+
+type explainingQuerier struct {
+	executor.Querier
+	ex failureExplainer
+}
+
+func (q explainingQuerier) QueryPage(ctx context.Context, req executor.PageRequest) (executor.Page, error) {
+	page, err := q.Querier.QueryPage(ctx, req)
+	if qe, ok := err.(*executor.QueryError); ok {
+		err = &executor.QueryError{Kind: qe.Kind, Err: q.ex.ExplainFailure(qe.Err)}
+	}
+	return page, err
 }
 
 func findRangeAggregate(n planner.Node) *planner.RangeAggregate {

@@ -7,7 +7,7 @@
 // interactive shell when that is a terminal (or -t), a batch run otherwise. A batch run goes on
 // after a failing statement, as cqlsh's does, unless --stop-on-error. Exit status: 0 on success,
 // 1 when the cluster cannot be reached, 2 when a statement of a batch run failed or the command
-// line is wrong.
+// line is wrong; 143 when SIGTERM ended it (a scan stops and saves its progress first, as at Ctrl-C).
 package main
 
 import (
@@ -16,10 +16,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 	_ "time/tzdata" // cqlshrc [ui] timezone names, on machines without a tz database
 
 	"github.com/spf13/pflag"
@@ -36,6 +39,9 @@ var version = "dev"
 // The progress line weighs ranges by the cluster's size estimates.
 var _ repl.Estimator = (*cluster.Conn)(nil)
 
+// A failed read names the consistency level it could not meet (see repl's failureExplainer).
+var _ interface{ ExplainFailure(error) error } = (*cluster.Conn)(nil)
+
 // Exit statuses, as cqlsh uses them.
 const (
 	exitOK        = 0
@@ -45,8 +51,65 @@ const (
 
 func main() {
 	// Ctrl-C is handled per statement (see repl.Session.Execute): it cancels the running statement;
-	// in batch mode the run then stops, at the prompt the shell stays.
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// in batch mode the run then stops, at the prompt the shell stays. SIGTERM cancels everything:
+	// the running scan saves its progress, and the program ends.
+	ctx, stop := terminateOn(context.Background(), os.Stderr, os.Exit, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(withSignal(ctx, code))
+}
+
+// terminateGrace is how long a run has, after SIGTERM cancelled it, to stop on its own before the
+// program exits anyway (a batch run blocked reading its input, say).
+var terminateGrace = 5 * time.Second
+
+// terminateOn returns a context that the first of sigs cancels with a *repl.SignalError as its
+// cause: the running statement stops (a scan saving its progress and naming the signal), and the
+// run ends. If it has not ended within terminateGrace, or when a second signal comes, exit is
+// called with the signal's status. stop ends the watch.
+func terminateOn(parent context.Context, stderr io.Writer, exit func(int), sigs ...os.Signal) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var sig os.Signal
+		select {
+		case <-done:
+			return
+		case sig = <-ch:
+		}
+		num, _ := sig.(syscall.Signal)
+		cause := &repl.SignalError{Signal: num}
+		cancel(cause)
+		select {
+		case <-done:
+		case <-ch:
+			fmt.Fprintf(stderr, "cqlscan: %s again: exiting now\n", cause.Name())
+			exit(cause.ExitStatus())
+		case <-time.After(terminateGrace):
+			fmt.Fprintf(stderr, "cqlscan: %s: the run did not stop within %v; exiting\n", cause.Name(), terminateGrace)
+			exit(cause.ExitStatus())
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		wg.Wait()
+		cancel(nil)
+	}
+}
+
+// withSignal is the exit status of a run that ended with code: the signal's status when a signal
+// ended it.
+func withSignal(ctx context.Context, code int) int {
+	if se, ok := repl.Terminated(ctx); ok {
+		return se.ExitStatus()
+	}
+	return code
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
