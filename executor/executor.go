@@ -39,6 +39,12 @@ type Options struct {
 	Done []DoneRange
 	// Changes decides which rows an incremental read (planner.ChangedRows) delivers.
 	Changes Changes
+	// Emitted, when set, is told of each sub-range of a range scan read in order (no ORDER BY above
+	// it) once its last row has gone to the scan's consumer: with operators that pass rows on as
+	// they come, every row of the range has then reached the output.
+	Emitted func(r ring.Range)
+	// Skip lists token ranges a range scan does not read (a resumed incremental read's).
+	Skip []ring.Range
 }
 
 // Default execution settings.

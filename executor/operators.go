@@ -6,6 +6,7 @@ import (
 
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/expr"
+	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/types"
 )
 
@@ -135,6 +136,15 @@ func (e *Executor) buildOperator(node planner.Node, ordered bool) (Iter, error) 
 	below := childOrdered(node, ordered)
 	switch n := node.(type) {
 	case *planner.RangeScan:
+		if len(e.opt.Skip) > 0 { // a resumed incremental read: only what is left
+			ranges, err := ring.Subtract(n.Ranges, e.opt.Skip)
+			if err != nil {
+				return nil, err
+			}
+			left := *n
+			left.Ranges = ranges
+			n = &left
+		}
 		return newRangeScanIter(n, e).pool(ordered), nil
 	case *planner.PartitionRead:
 		return newPartitionReadIter(n, e).pool(ordered), nil

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"sync"
+
+	"github.com/cqlscan/cqlscan/planner/ring"
 )
 
 // Read-ahead bounds of an orderedPool.
@@ -42,6 +44,9 @@ type orderedPool struct {
 	concurrency int
 	reads       []read
 	run         func(ctx context.Context, rd read, emit func([]Row) error) ([]read, error)
+	// emitted, when set, is told of each read's token range once the consumer has taken its last row
+	// (and asked for the next): reads are emitted whole and in order, so all its rows have gone on.
+	emitted func(ring.Range)
 
 	lifecycle
 	window int           // reads open at most: windowPerWorker × concurrency
@@ -283,6 +288,12 @@ func (p *orderedPool) Next(ctx context.Context) (Row, error) {
 // advance moves the head's next page into buf, passing over reads that are done; finished once every
 // read is. It returns the run's error once there is one.
 func (p *orderedPool) advance() (finished bool, err error) {
+	var passed []ring.Range
+	defer func() { // outside the lock: the callback may take its own
+		for _, r := range passed {
+			p.emitted(r)
+		}
+	}()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil {
@@ -299,6 +310,9 @@ func (p *orderedPool) advance() (finished bool, err error) {
 		}
 		if h.state != slotDone {
 			return false, nil
+		}
+		if p.emitted != nil && h.rd.rng.Start != nil {
+			passed = append(passed, h.rd.rng)
 		}
 		p.head = h.next
 		p.open--

@@ -86,6 +86,9 @@ func (it *scanIter) pool(ordered bool) Iter {
 	idle := rp.idle
 	if ordered {
 		op := &orderedPool{concurrency: it.ex.opt.Concurrency, reads: it.reads, run: it.runRead, outcome: outcome{keepGoing: keepGoing}}
+		if !it.aggregate && it.build != nil {
+			op.emitted = it.ex.opt.Emitted // range reads: each has its token range
+		}
 		p, idle = op, op.idle
 	}
 	if it.build != nil && it.sizeSplits {

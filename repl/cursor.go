@@ -55,7 +55,7 @@ const cursorConsistencyNote = "cursor: warning: reading at consistency %s with r
 // written. With explain it prints the plan instead.
 func (s *Session) runCursor(ctx context.Context, sel *parser.Select, explain bool) error {
 	if s.Checkpoint != "" || s.Resume != "" {
-		return fmt.Errorf("%w: --checkpoint and --resume do not cover cursor runs; a cursor run that fails leaves the cursor where it was, and the next run reads again", planner.ErrCursor)
+		return fmt.Errorf("%w: --checkpoint and --resume do not apply to cursor runs; the cursor file is their checkpoint (a run that stops is carried on by the next)", planner.ErrCursor)
 	}
 	ks := sel.Table.Keyspace
 	if ks == "" {
@@ -98,16 +98,26 @@ func (s *Session) runCursor(ctx context.Context, sel *parser.Select, explain boo
 		s.printPlan(plan, names)
 	}
 	stats := &executor.Stats{}
-	it, err := executor.New(s.Cluster, executor.Options{Concurrency: s.Concurrency, PerHost: s.PerHost,
+	opt := executor.Options{Concurrency: s.Concurrency, PerHost: s.PerHost,
 		FetchSize: s.FetchSize, HostNames: names, Stats: stats, MaxRetries: s.MaxRetries, MaxRows: s.MaxRows,
-		MaxRequests: s.MaxRequests, Changes: run}).Build(plan)
+		MaxRequests: s.MaxRequests, Changes: run}
+	resumable := !sorts(plan)
+	if resumable {
+		// Rows reach the output in token order, a sub-range at a time: a run that stops can say which
+		// sub-ranges it delivered whole, and the next carries on after them.
+		opt.Emitted, opt.Skip = run.RangeDone, run.Skip()
+	}
+	if run.Resumed() {
+		fmt.Fprintf(s.Err, "cursor %s: carrying on the run begun %s, which stopped with %d token ranges delivered\n",
+			s.Cursor, run.Summary().Began.UTC().Format("2006-01-02 15:04:05 MST"), len(run.Skip()))
+	}
+	it, err := executor.New(s.Cluster, opt).Build(plan)
 	if err != nil {
 		return err
 	}
 	sink := s.cursorSink(plan, state.NextBatch)
-	err = deliver(ctx, it, sink)
-	if err != nil {
-		return fmt.Errorf("%w; cursor %s not moved: the next run delivers this run's rows again%s", err, s.Cursor, overwritten(sink))
+	if sinkFailed, err := deliver(ctx, it, sink); err != nil {
+		return s.stopped(err, run, sink, resumable && !sinkFailed)
 	}
 	if err := run.Err(); err != nil {
 		return fmt.Errorf("%w; cursor %s not moved: the next run delivers this run's rows again%s", err, s.Cursor, overwritten(sink))
@@ -168,26 +178,64 @@ func (s *Session) cursorSink(plan planner.Node, first int) batchout.Sink {
 	return batchout.NewStream(s.out(), rows, res, opt)
 }
 
-// deliver writes every row of it to sink and closes both.
-func deliver(ctx context.Context, it executor.Iter, sink batchout.Sink) error {
+// deliver writes every row of it to sink and closes it (and the sink, when the rows all came).
+// sinkFailed says the error was the sink's: its batches cannot be trusted.
+func deliver(ctx context.Context, it executor.Iter, sink batchout.Sink) (sinkFailed bool, err error) {
 	defer it.Close()
 	for {
 		row, err := it.Next(ctx)
 		if err == io.EOF {
-			return sink.Close()
+			err = sink.Close()
+			return err != nil, err
 		}
 		if err != nil {
-			sink.Close()
-			return err
+			return false, err
 		}
 		if err := sink.Add(row); err != nil {
-			return err
+			return true, err
 		}
 	}
 }
 
+// stopped ends a cursor run that stopped part way with err. When it can, it writes out the rows
+// delivered so far and saves the run as pending, so that the next run carries it on; otherwise the
+// cursor stays as it was and the next run delivers this run's rows again.
+func (s *Session) stopped(err error, run *cursor.Run, sink batchout.Sink, resumable bool) error {
+	if errors.Is(err, context.Canceled) {
+		err = errInterrupted{}
+	}
+	if resumable {
+		closeErr := sink.Close() // the rows taken so far are delivered: write them out
+		if closeErr == nil {
+			st := run.Suspend(sink.Batches())
+			if saveErr := st.Save(s.Cursor); saveErr == nil {
+				return fmt.Errorf("%w; progress saved in cursor %s: %d token ranges delivered whole, %d rows so far; the next run carries on from there",
+					err, s.Cursor, len(st.Pending.Done), st.Pending.Summary.Delivered())
+			}
+		}
+		sink = nil
+	}
+	return fmt.Errorf("%w; cursor %s not moved: the next run delivers this run's rows again%s", err, s.Cursor, overwritten(sink))
+}
+
+// sorts reports whether a plan holds a Sort, which takes in every row before it gives one out.
+func sorts(n planner.Node) bool {
+	if _, ok := n.(*planner.Sort); ok {
+		return true
+	}
+	for _, k := range n.Children() {
+		if sorts(k) {
+			return true
+		}
+	}
+	return false
+}
+
 // overwritten says which batch files of a failed run the next run will write again.
 func overwritten(sink batchout.Sink) string {
+	if sink == nil {
+		return ""
+	}
 	b := sink.Batches()
 	switch len(b) {
 	case 0:

@@ -116,7 +116,10 @@ func (m *memTable) write(k int64, v string, w time.Time) {
 	m.rows[k] = memRow{v, w.UnixMicro()}
 }
 
-func TestCursorRunFailsMidway(t *testing.T) {
+// TestCursorRunStopsMidway: a run that fails part way writes out what it delivered and saves itself
+// as pending; the next run carries it on, so that over both every changed row is delivered exactly
+// once. A run with ORDER BY, whose rows come out only at its end, leaves the cursor as it was.
+func TestCursorRunStopsMidway(t *testing.T) {
 	base := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
 	m := &memTable{rows: map[int64]memRow{}}
 	for k := int64(1); k <= 5; k++ {
@@ -126,69 +129,91 @@ func TestCursorRunFailsMidway(t *testing.T) {
 	var out, errb bytes.Buffer
 	now := base.Add(time.Minute)
 	s := &Session{Cluster: m, Out: &out, Err: &errb, now: func() time.Time { return now },
-		Settings: Settings{Format: render.CSV, Splits: 1, FetchSize: 1, MaxRetries: -1,
+		Settings: Settings{Format: render.CSV, Splits: 4, Concurrency: 1, FetchSize: 1, MaxRetries: -1,
 			CursorSettings: CursorSettings{Cursor: cur, Settle: 10 * time.Second}}}
-	// run returns the CSV lines of a run's rows, sorted (they come in token order), after the header.
-	run := func() (string, error) {
+	// run returns the rows a run printed (CSV lines after the header) and its error.
+	run := func(stmt string) ([]string, error) {
 		out.Reset()
 		errb.Reset()
-		err := s.Execute(context.Background(), "SELECT k, v FROM ks.t")
+		err := s.Execute(context.Background(), stmt)
 		lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(out.String(), "\r\n", "\n")), "\n")
-		if len(lines) > 50 {
-			lines = append(lines[:50], "…")
+		var rows []string
+		for _, l := range lines {
+			if l != "" && l != "k,v" {
+				rows = append(rows, l)
+			}
 		}
-		sort.Strings(lines)
-		return strings.Join(lines, " "), err
+		if len(rows) > 50 {
+			t.Fatalf("%d rows: %q…", len(rows), rows[:50])
+		}
+		return rows, err
+	}
+	const stmt = "SELECT k, v FROM ks.t"
+	// exactlyOnce runs the statement failing after `fail` pages, then again without failures, and
+	// checks that the two runs delivered want between them, each row once.
+	exactlyOnce := func(fail int, want string) {
+		t.Helper()
+		m.failAfter, m.pages = fail, 0
+		first, err := run(stmt)
+		if err == nil || !strings.Contains(err.Error(), "progress saved in cursor") {
+			t.Fatalf("failing run: %v", err)
+		}
+		m.failAfter = 0
+		rest, err := run(stmt)
+		if err != nil || !strings.Contains(errb.String(), "carrying on the run begun") {
+			t.Fatalf("run after the failure: %v, %s", err, errb.String())
+		}
+		t.Logf("stopped after %d pages having delivered %q; the next run delivered %q", fail, first, rest)
+		all := append(first, rest...)
+		sort.Strings(all)
+		if got := strings.Join(all, " "); got != want {
+			t.Errorf("the stopped run delivered %q and the next %q: together %q, want %q", first, rest, got, want)
+		}
+	}
+	exactlyOnce(3, "1,v1 2,v2 3,v3 4,v4 5,v5")
+	if rows, err := run(stmt); err != nil || len(rows) != 0 {
+		t.Fatalf("a run with nothing new: %q, %v", rows, err)
 	}
 
-	// A first run that fails on its third page: no cursor file, an error saying the cursor did not move.
-	m.failAfter = 2
-	if _, err := run(); err == nil || !strings.Contains(err.Error(), "not moved") {
-		t.Fatalf("failing run: %v", err)
-	}
-	if _, err := os.Stat(cur); !os.IsNotExist(err) {
-		t.Fatalf("a failed first run left a cursor file (%v)", err)
-	}
-	// The next run delivers every row, from the beginning.
-	m.failAfter, m.pages = 0, 0
-	got, err := run()
-	if err != nil || got != "1,v1 2,v2 3,v3 4,v4 5,v5 k,v" {
-		t.Fatalf("second run: %q, %v, %s", got, err, errb.String())
-	}
-	saved, err := os.ReadFile(cur)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// Row 2 is updated and row 6 written; a run fails mid-way: the cursor file stays byte for byte.
+	// Row 2 is updated and row 6 written; again a run stops part way and the next carries it on.
 	now = now.Add(time.Minute)
 	m.write(2, "v2b", now.Add(-30*time.Second))
 	m.write(6, "v6", now.Add(-20*time.Second))
-	m.failAfter, m.pages = 3, 0
-	if _, err := run(); err == nil {
-		t.Fatal("the failing run succeeded")
-	}
-	if after, _ := os.ReadFile(cur); !bytes.Equal(after, saved) {
-		t.Fatal("a failed run changed the cursor file")
-	}
-	// The run after it delivers both, once.
-	m.failAfter, m.pages = 0, 0
-	if got, err := run(); err != nil || got != "2,v2b 6,v6 k,v" {
-		t.Fatalf("run after the failure: %q, %v", got, err)
-	}
-	// Row 2's only regular cell was overwritten: with every cell newer than the mark it counts as new
+	exactlyOnce(2, "2,v2b 6,v6")
+	// Row 2's only regular cell was overwritten: every cell newer than the mark, so it counts as new
 	// (an insert cannot be told from a full overwrite by write times).
-	if !strings.Contains(errb.String(), "2 rows delivered (2 new, 0 updated) of 6 read") {
+	if !strings.Contains(errb.String(), "rows delivered (2 new, 0 updated)") {
 		t.Errorf("summary: %q", errb.String())
 	}
 	// A write stamped inside the settle window before the last run's start, landing late, is still
 	// delivered by the next run; nothing else is.
 	m.write(7, "v7", now.Add(-5*time.Second))
 	now = now.Add(time.Minute)
-	if got, err := run(); err != nil || got != "7,v7 k,v" {
-		t.Fatalf("late write: %q, %v", got, err)
+	if rows, err := run(stmt); err != nil || strings.Join(rows, " ") != "7,v7" {
+		t.Fatalf("late write: %q, %v", rows, err)
 	}
-	if got, err := run(); err != nil || got != "k,v" {
-		t.Fatalf("a run with nothing new: %q, %v", got, err)
+
+	// With ORDER BY nothing is delivered before the end: a failure leaves the cursor file as it was.
+	ordered := filepath.Join(t.TempDir(), "ordered.cursor")
+	s.Cursor = ordered
+	if rows, err := run(stmt + " ORDER BY v"); err != nil || len(rows) != 7 {
+		t.Fatalf("ORDER BY: %q, %v", rows, err)
+	}
+	saved, err := os.ReadFile(ordered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	m.write(8, "v8", now.Add(-time.Minute))
+	m.failAfter, m.pages = 1, 0
+	if _, err := run(stmt + " ORDER BY v"); err == nil || !strings.Contains(err.Error(), "not moved") {
+		t.Fatalf("failing ORDER BY run: %v", err)
+	}
+	if after, _ := os.ReadFile(ordered); !bytes.Equal(after, saved) {
+		t.Fatal("a failed ORDER BY run changed the cursor file")
+	}
+	m.failAfter = 0
+	if rows, err := run(stmt + " ORDER BY v"); err != nil || strings.Join(rows, " ") != "8,v8" {
+		t.Fatalf("ORDER BY after the failure: %q, %v", rows, err)
 	}
 }

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/cqlscan/cqlscan/internal/load"
+	"github.com/cqlscan/cqlscan/internal/testcluster"
 )
 
 const cursorFilter = "SELECT server, hour, id, v FROM cur_cli.events WHERE server >= 'esb12' AND server <= 'esb15' AND hour >= '08:00' AND hour <= '09:00'"
@@ -242,4 +247,62 @@ func editedDigit(t *testing.T, data []byte) []byte {
 	}
 	t.Fatalf("no digit in the body of %q", data)
 	return nil
+}
+
+// TestCursorCarriesOnAfterTimeout: a cursor run slowed by --max-rate and stopped by --timeout saves
+// itself as pending, with the batches it wrote; the next run carries it on. Between them every row
+// is delivered exactly once, and the batch numbers go on.
+func TestCursorCarriesOnAfterTimeout(t *testing.T) {
+	sess, hosts := testcluster.Session(t, testcluster.One)
+	testcluster.Keyspace(t, sess, "cur_big", 1)
+	ctx := context.Background()
+	if err := sess.Query("CREATE TABLE IF NOT EXISTS cur_big.events (id int PRIMARY KEY, v text)").Exec(); err != nil {
+		t.Fatal(err)
+	}
+	const rows = 4000
+	if err := load.Run(ctx, sess, rows, 32, func(i int) load.Stmt {
+		return load.S("INSERT INTO cur_big.events (id, v) VALUES (?, ?)", i, fmt.Sprint("v", i))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	isolate(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cur := filepath.Join(dir, "big.cursor")
+	args := []string{hosts[0], "--cursor", cur, "--settle", "0", "--out-dir", out, "--batch-rows", "500", "--format", "csv",
+		"--no-progress", "--splits", "32", "--fetch-size", "100", "-e", "SELECT id, v FROM cur_big.events"}
+	// Four workers at 2,000 rows/s: about half the rows in the second allowed, some ranges whole.
+	code, _, errb := runCLI(t, strings.NewReader(""), append(args, "--concurrency", "4", "--max-rate", "2000", "--timeout", "1s")...)
+	whole := regexp.MustCompile(`progress saved in cursor .*: ([1-9]\d*) token ranges delivered whole`).FindStringSubmatch(errb)
+	if code != exitStatement || whole == nil {
+		t.Fatalf("the stopped run: exit %d, %q; want progress saved with some ranges whole", code, errb)
+	}
+	code, _, errb = runCLI(t, strings.NewReader(""), args...)
+	if code != exitOK || !strings.Contains(errb, "carrying on the run begun") || !strings.Contains(errb, fmt.Sprintf("%d rows delivered", rows)) {
+		t.Fatalf("the run carrying on: exit %d, %q", code, errb)
+	}
+	seen := map[string]int{}
+	files, _ := filepath.Glob(filepath.Join(out, "batch-*.csv"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(strings.TrimSpace(strings.ReplaceAll(string(data), "\r\n", "\n")), "\n")[1:] {
+			seen[l]++
+		}
+	}
+	twice := 0
+	for _, n := range seen {
+		if n > 1 {
+			twice++
+		}
+	}
+	if len(seen) != rows || twice > 0 {
+		t.Errorf("%d batch files hold %d distinct rows (%d of them more than once), want %d once each", len(files), len(seen), twice, rows)
+	}
+	t.Logf("%d batch files; %s", len(files), strings.TrimSpace(errb))
 }

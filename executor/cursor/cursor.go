@@ -36,6 +36,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/cqlscan/cqlscan/planner/ring"
 )
 
 // Beginning is the mark of a cursor that starts from the beginning: every written row is newer.
@@ -61,6 +63,7 @@ type State struct {
 	Runs      int           // successful runs so far
 	Overlap   []Version     // versions delivered with a write time newer than Mark, sorted by Key
 	Last      *Summary      // the last successful run; nil before the first
+	Pending   *Pending      // a run that stopped part way, which the next run carries on; or nil
 }
 
 // Summary tells what a run did: when it began, its marks, and how many of the rows it read were
@@ -107,6 +110,15 @@ type Run struct {
 	remembered map[string]int64 // delivered by this run with a write time newer than newMark
 	sum        Summary
 	err        error
+
+	// partial are versions delivered since the last RangeDone, from ranges not yet wholly delivered;
+	// done and skip are the ranges wholly delivered by this run and by the pending run it carries on.
+	partial    map[string]int64
+	done, skip []ring.Range
+	resumed    bool
+	batches    []string      // written by the pending run carried on
+	prevSettle time.Duration // the state's settle, kept by Suspend
+	last       *Summary      // the state's last run, kept by Suspend
 }
 
 // Begin starts a run at wall-clock time now with a settle window (a negative one counts as 0). The
@@ -117,6 +129,7 @@ func (s *State) Begin(now time.Time, settle time.Duration) *Run {
 		id: s.Identity, began: now, settle: settle, now: now.UnixMicro(),
 		oldMark: s.Mark, runs: s.Runs, nextBatch: max(s.NextBatch, 1),
 		overlap: make(map[string]int64, len(s.Overlap)), remembered: map[string]int64{},
+		partial: map[string]int64{}, prevSettle: s.Settle, last: s.Last,
 	}
 	r.newMark = max(s.Mark, minus(r.now, settle))
 	for _, v := range s.Overlap {
@@ -125,6 +138,9 @@ func (s *State) Begin(now time.Time, settle time.Duration) *Run {
 		}
 	}
 	r.sum = Summary{Began: now, OldMark: r.oldMark, NewMark: r.newMark}
+	if s.Pending != nil {
+		r.resume(s.Pending)
+	}
 	return r
 }
 
@@ -189,6 +205,8 @@ func (r *Run) Offer(key []any, latest, oldest int64, stamped bool) bool {
 	}
 	if latest > r.newMark {
 		r.remembered[k] = max(r.remembered[k], latest)
+	} else {
+		r.partial[k] = max(r.partial[k], latest)
 	}
 	if latest > r.now {
 		r.sum.Future++
@@ -230,7 +248,7 @@ func (r *Run) Finish(batches []string) *State {
 		overlap = append(overlap, Version{Key: k, Written: merged[k]})
 	}
 	sum := r.sum
-	sum.Batches = slices.Clone(batches)
+	sum.Batches = append(slices.Clone(r.batches), batches...)
 	return &State{
 		Identity: r.id, Mark: r.newMark, Settle: r.settle,
 		NextBatch: r.nextBatch + len(batches), Runs: r.runs + 1,

@@ -52,6 +52,8 @@ type fileBody struct {
 	Runs      int       `json:"runs"`
 	Overlap   []Version `json:"overlap"`
 	Last      *Summary  `json:"last,omitempty"`
+	// Pending is a run that stopped part way (see Pending).
+	Pending *pendingBody `json:"pending,omitempty"`
 }
 
 // Save replaces the cursor file at path with s, atomically and durably.
@@ -59,7 +61,7 @@ func (s *State) Save(path string) error {
 	body := fileBody{
 		Statement: s.Statement, Keyspace: s.Keyspace, Table: s.Table,
 		Mark: s.Mark, MarkText: MarkText(s.Mark), Settle: s.Settle.String(),
-		NextBatch: s.NextBatch, Runs: s.Runs, Overlap: s.Overlap, Last: s.Last,
+		NextBatch: s.NextBatch, Runs: s.Runs, Overlap: s.Overlap, Last: s.Last, Pending: s.Pending.body(),
 	}
 	if body.Overlap == nil {
 		body.Overlap = []Version{}
@@ -83,10 +85,14 @@ func Load(path string, id Identity) (*State, error) {
 		return nil, fmt.Errorf("cursor %s is %w: %v", path, savefile.ErrDamaged, err)
 	}
 	settle, _ := time.ParseDuration(body.Settle) // check has parsed it
+	pending, err := body.Pending.pending(body.Mark)
+	if err != nil {
+		return nil, fmt.Errorf("cursor %s is %w: %v", path, savefile.ErrDamaged, err)
+	}
 	s := &State{
 		Identity: Identity{Statement: body.Statement, Keyspace: body.Keyspace, Table: body.Table},
 		Mark:     body.Mark, Settle: settle, NextBatch: body.NextBatch, Runs: body.Runs,
-		Overlap: body.Overlap, Last: body.Last,
+		Overlap: body.Overlap, Last: body.Last, Pending: pending,
 	}
 	if s.Identity != id {
 		return nil, &MismatchError{Path: path, Identity: s.Identity, Want: id}

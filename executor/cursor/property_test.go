@@ -3,11 +3,14 @@ package cursor
 import (
 	"fmt"
 	"maps"
+	"math/big"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/cqlscan/cqlscan/planner/ring"
 )
 
 // simTable is a table of rows with three regular cells each, as Cassandra keeps it: per cell the
@@ -67,11 +70,34 @@ func TestNoneMissedNoneTwice(t *testing.T) {
 		seeds = 5
 	}
 	for seed := range uint64(seeds) {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { simulate(t, seed, settle) })
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { simulate(t, seed, settle, false) })
 	}
 }
 
-func simulate(t *testing.T, seed uint64, settle time.Duration) {
+// TestResumedRunsNoneMissedNoneTwice is the same simulation with runs that stop part way saving
+// themselves as pending (Suspend), the rows they delivered counted as delivered, and the next run
+// carrying them on: it reads only the token ranges not delivered whole (Skip), in token order as an
+// ordered scan does, and must still deliver every latest version once.
+func TestResumedRunsNoneMissedNoneTwice(t *testing.T) {
+	const settle = 5 * time.Second
+	seeds := 40
+	if testing.Short() {
+		seeds = 5
+	}
+	for seed := range uint64(seeds) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { simulate(t, seed, settle, true) })
+	}
+}
+
+// simRanges is how many token ranges the simulated table's keys fall in: key k in range k % simRanges,
+// the token range (10·i, 10·i + 10].
+const simRanges = 6
+
+func simRange(i int64) ring.Range {
+	return ring.Range{Start: big.NewInt(10 * i), End: big.NewInt(10*i + 10)}
+}
+
+func simulate(t *testing.T, seed uint64, settle time.Duration, resume bool) {
 	rng := rand.New(rand.NewPCG(seed, 15))
 	path := filepath.Join(t.TempDir(), "cursor.json")
 	tb := &simTable{rows: map[int64]*[3]int64{}, written: map[version]bool{}}
@@ -100,8 +126,8 @@ func simulate(t *testing.T, seed uint64, settle time.Duration) {
 	delivered := map[version]int{}
 	state := New(testID, Beginning)
 	runs := 25 + rng.IntN(10)
-	for run := 0; run <= runs; run++ {
-		final := run == runs
+	for run := 0; ; run++ {
+		final := run >= runs     // and a last one after it, if it carried on a pending run (its marks)
 		for range rng.IntN(40) { // writes between runs
 			clock += rng.Int64N(300_000)
 			if !final {
@@ -112,12 +138,35 @@ func simulate(t *testing.T, seed uint64, settle time.Duration) {
 			clock += settleUS + 3_000_000 + 1
 		}
 		r := state.Begin(time.UnixMicro(clock), settle)
+		carriedOn := r.Resumed()
 		fails := !final && rng.IntN(6) == 0
 		var got []version
 		keys := slices.Sorted(maps.Keys(tb.rows))
 		rng.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+		if resume { // token order: range by range, skipping what a pending run delivered whole
+			skip := map[int64]bool{}
+			for _, sr := range r.Skip() {
+				skip[sr.Start.Int64()/10] = true
+			}
+			var ordered []int64
+			for i := int64(0); i < simRanges; i++ {
+				for _, k := range slices.Sorted(maps.Keys(tb.rows)) {
+					if k%simRanges == i && !skip[i] {
+						ordered = append(ordered, k)
+					}
+				}
+			}
+			keys = ordered
+		}
+		stopAt := len(keys) / 2
+		if resume && len(keys) > 0 {
+			stopAt = rng.IntN(len(keys))
+		}
 		for i, key := range keys { // the scan: rows keep changing while it reads
-			if fails && i == len(keys)/2 {
+			if resume && i > 0 && key%simRanges != keys[i-1]%simRanges {
+				r.RangeDone(simRange(keys[i-1] % simRanges))
+			}
+			if fails && i == stopAt {
 				break
 			}
 			for range rng.IntN(3) {
@@ -131,8 +180,28 @@ func simulate(t *testing.T, seed uint64, settle time.Duration) {
 				got = append(got, version{key, latest})
 			}
 		}
+		if fails && resume { // saved as pending: what it delivered is delivered, the rest comes next
+			state = r.Suspend(nil)
+			if rng.IntN(2) == 0 {
+				if err := state.Save(path); err != nil {
+					t.Fatal(err)
+				}
+				loaded, err := Load(path, testID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				state = loaded
+			}
+			for _, v := range got {
+				delivered[v]++
+			}
+			continue
+		}
 		if fails { // no Finish, no Save: the rows it delivered are delivered again later
 			continue
+		}
+		if resume && len(keys) > 0 {
+			r.RangeDone(simRange(keys[len(keys)-1] % simRanges))
 		}
 		state = r.Finish(nil)
 		if run%4 == 0 || final { // through the file now and then (each save syncs the disk)
@@ -153,6 +222,9 @@ func simulate(t *testing.T, seed uint64, settle time.Duration) {
 			if latest, _, ok := tb.stamps(key); ok && latest <= state.Mark && delivered[version{key, latest}] == 0 {
 				t.Fatalf("run %d (mark %s): row %d's latest version at %d was never delivered", run, MarkText(state.Mark), key, latest)
 			}
+		}
+		if final && !carriedOn {
+			break
 		}
 	}
 	for v, n := range delivered {
