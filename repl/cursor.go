@@ -89,7 +89,7 @@ func (s *Session) runCursor(ctx context.Context, sel *parser.Select, explain boo
 	}
 	if s.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, s.Timeout, &TimeoutError{Timeout: s.Timeout})
 		defer cancel()
 	}
 	s.warnConsistency(plan)
@@ -117,7 +117,7 @@ func (s *Session) runCursor(ctx context.Context, sel *parser.Select, explain boo
 	}
 	sink := s.cursorSink(plan, state.NextBatch)
 	if sinkFailed, err := deliver(ctx, it, sink); err != nil {
-		return s.stopped(err, run, sink, resumable && !sinkFailed)
+		return s.stopped(ctx, err, run, sink, resumable && !sinkFailed)
 	}
 	if err := run.Err(); err != nil {
 		return fmt.Errorf("%w; cursor %s not moved: the next run delivers this run's rows again%s", err, s.Cursor, overwritten(sink))
@@ -197,25 +197,39 @@ func deliver(ctx context.Context, it executor.Iter, sink batchout.Sink) (sinkFai
 	}
 }
 
+// CursorStoppedError is a cursor run that stopped part way: why, and what became of the cursor.
+type CursorStoppedError struct {
+	Err     error  // why it stopped: a failure, --timeout, Ctrl-C or a signal
+	Outcome string // the cursor's state: saved as pending, or not moved
+}
+
+func (e *CursorStoppedError) Error() string { return e.Err.Error() + "; " + e.Outcome }
+
+// Unwrap returns why the run stopped.
+func (e *CursorStoppedError) Unwrap() error { return e.Err }
+
 // stopped ends a cursor run that stopped part way with err. When it can, it writes out the rows
 // delivered so far and saves the run as pending, so that the next run carries it on; otherwise the
 // cursor stays as it was and the next run delivers this run's rows again.
-func (s *Session) stopped(err error, run *cursor.Run, sink batchout.Sink, resumable bool) error {
-	if errors.Is(err, context.Canceled) {
-		err = errInterrupted{}
+func (s *Session) stopped(ctx context.Context, err error, run *cursor.Run, sink batchout.Sink, resumable bool) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// Stopped by --timeout or a signal: say which (the context's cause); Ctrl-C is an interruption.
+		if err = context.Cause(ctx); errors.Is(err, context.Canceled) && !errors.As(err, new(*SignalError)) {
+			err = errInterrupted{}
+		}
 	}
 	if resumable {
 		closeErr := sink.Close() // the rows taken so far are delivered: write them out
 		if closeErr == nil {
 			st := run.Suspend(sink.Batches())
 			if saveErr := st.Save(s.Cursor); saveErr == nil {
-				return fmt.Errorf("%w; progress saved in cursor %s: %d token ranges delivered whole, %d rows so far; the next run carries on from there",
-					err, s.Cursor, len(st.Pending.Done), st.Pending.Summary.Delivered())
+				return &CursorStoppedError{err, fmt.Sprintf("progress saved in cursor %s: %d token ranges delivered whole, %d rows so far; the next run carries on from there",
+					s.Cursor, len(st.Pending.Done), st.Pending.Summary.Delivered())}
 			}
 		}
 		sink = nil
 	}
-	return fmt.Errorf("%w; cursor %s not moved: the next run delivers this run's rows again%s", err, s.Cursor, overwritten(sink))
+	return &CursorStoppedError{err, fmt.Sprintf("cursor %s not moved: the next run delivers this run's rows again%s", s.Cursor, overwritten(sink))}
 }
 
 // sorts reports whether a plan holds a Sort, which takes in every row before it gives one out.

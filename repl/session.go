@@ -125,7 +125,8 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 	began := time.Now()
 	err := s.execute(ctx, text)
 	var ie *IncompleteError
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.As(err, &ie) {
+	var cs *CursorStoppedError
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.As(err, &ie) && !errors.As(err, &cs) {
 		err = &StatementError{text, errInterrupted{}}
 	}
 	if s.Timing && !errors.Is(err, ErrExit) {
