@@ -1,0 +1,749 @@
+package resilience
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/cqlscan/cqlscan/executor/cursor"
+	"github.com/cqlscan/cqlscan/executor/savefile"
+	"github.com/cqlscan/cqlscan/internal/testcluster"
+)
+
+// The soak test of incremental reads (issue 15): writers insert and update rows of a table at QUORUM
+// while a consumer runs the same --cursor statement every second or two, some runs are stopped part
+// way (Ctrl-C, SIGKILL) and a node is restarted in the middle; at the end, after a final run, what
+// the batch files the cursor counts committed hold is compared with the test's own log of every
+// write.
+
+const (
+	soakSettle    = 5 * time.Second
+	soakBatchRows = 50
+	soakWriters   = 3
+)
+
+// The table is PRIMARY KEY (server, hour, id): hour, the first clustering column, is restricted by a
+// slice that Cassandra applies in every range query, while the range on server, the partition key,
+// can only be filtered on the client. One statement thus has the cursor follow rows that the
+// replicas leave out and rows that the client throws away, as a real consumer's filter does.
+const (
+	soakTable  = "CREATE TABLE soak_cursor.events (server text, hour text, id int, v text, PRIMARY KEY (server, hour, id))"
+	soakSelect = "SELECT server, hour, id, v FROM soak_cursor.events WHERE server BETWEEN 'esb12' AND 'esb15' AND hour BETWEEN '08:00' AND '09:00'"
+)
+
+// Partitions and hours on both sides of the filter's edges: esb15x sorts after esb15, 09:01 after 09:00.
+var (
+	soakServers = []string{"esb11", "esb12", "esb13", "esb15", "esb15x", "esb16"}
+	soakHours   = []string{"07:59", "08:00", "08:30", "09:00", "09:01"}
+)
+
+// soakKey is a row's primary key.
+type soakKey struct {
+	server, hour string
+	id           int
+}
+
+func (k soakKey) inFilter() bool {
+	return k.server >= "esb12" && k.server <= "esb15" && k.hour >= "08:00" && k.hour <= "09:00"
+}
+
+// soakVersion is a row's content after one write: every write sets v to a value of its own.
+type soakVersion struct {
+	key soakKey
+	v   string
+}
+
+func (v soakVersion) String() string {
+	return fmt.Sprintf("(%s, %s, %d) v=%s", v.key.server, v.key.hour, v.key.id, v.v)
+}
+
+// soakWrite is one write of the test's log.
+type soakWrite struct {
+	soakVersion
+	insert bool      // an INSERT of a new row, else an UPDATE of a known one
+	ts     int64     // its USING TIMESTAMP, µs
+	lagged bool      // ts is 1–3 s behind the clock
+	acked  time.Time // when Cassandra acknowledged it; zero if it never did
+}
+
+// late reports whether the write might have become visible after the settle window closed over its
+// timestamp, which the cursor does not promise to cover: never acknowledged, or acknowledged too late.
+func (w *soakWrite) late() bool {
+	return w.acked.IsZero() || w.acked.Sub(time.UnixMicro(w.ts)) >= soakSettle
+}
+
+// soakLog is every write of the soak.
+type soakLog struct {
+	mu      sync.Mutex
+	writes  []*soakWrite
+	byValue map[string]*soakWrite
+	stamps  map[soakKey]map[int64]bool // timestamps used per row: unique, so the newest wins alone
+	keys    []soakKey
+	nextID  map[[2]string]int
+	retries int
+}
+
+func newSoakLog() *soakLog {
+	return &soakLog{byValue: map[string]*soakWrite{}, stamps: map[soakKey]map[int64]bool{}, nextID: map[[2]string]int{}}
+}
+
+// next plans a write with value v: 60% an update of a known row, else a new row in a random
+// partition and hour (at least two times in three one the filter takes, so that runs have several
+// batches to write); its timestamp is now, or for 20% of writes 1–3 s behind (within the settle
+// window), and never one the row had already.
+func (l *soakLog) next(r *rand.Rand, v string) *soakWrite {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := &soakWrite{soakVersion: soakVersion{v: v}, ts: time.Now().UnixMicro()}
+	if len(l.keys) > 0 && r.IntN(10) < 6 {
+		w.key = l.keys[r.IntN(len(l.keys))]
+	} else {
+		k := soakKey{server: soakServers[r.IntN(len(soakServers))], hour: soakHours[r.IntN(len(soakHours))]}
+		for inside := r.IntN(3) < 2; inside && !k.inFilter(); {
+			k = soakKey{server: soakServers[r.IntN(len(soakServers))], hour: soakHours[r.IntN(len(soakHours))]}
+		}
+		w.key, w.insert = l.newKey(k.server, k.hour), true
+	}
+	if r.IntN(5) == 0 {
+		w.lagged, w.ts = true, w.ts-1_000_000-r.Int64N(2_000_000)
+	}
+	l.add(w)
+	return w
+}
+
+// newKey allocates the next id in a partition and hour; l.mu is held.
+func (l *soakLog) newKey(server, hour string) soakKey {
+	part := [2]string{server, hour}
+	k := soakKey{server, hour, l.nextID[part]}
+	l.nextID[part]++
+	l.keys = append(l.keys, k)
+	return k
+}
+
+// add logs w, moving its timestamp back to one its row has not used; l.mu is held.
+func (l *soakLog) add(w *soakWrite) {
+	used := l.stamps[w.key]
+	if used == nil {
+		used = map[int64]bool{}
+		l.stamps[w.key] = used
+	}
+	for used[w.ts] {
+		w.ts--
+	}
+	used[w.ts] = true
+	l.writes = append(l.writes, w)
+	l.byValue[w.v] = w
+}
+
+// apply sends w at QUORUM with its timestamp, again with the same timestamp and value until it is
+// acknowledged (a repeated write with an explicit timestamp is the same cell), for up to 10 s.
+func (l *soakLog) apply(s *gocql.Session, w *soakWrite) {
+	cql := "UPDATE soak_cursor.events USING TIMESTAMP ? SET v = ? WHERE server = ? AND hour = ? AND id = ?"
+	args := []any{w.ts, w.v, w.key.server, w.key.hour, w.key.id}
+	if w.insert {
+		cql = "INSERT INTO soak_cursor.events (server, hour, id, v) VALUES (?, ?, ?, ?) USING TIMESTAMP ?"
+		args = []any{w.key.server, w.key.hour, w.key.id, w.v, w.ts}
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		err := s.Query(cql, args...).Consistency(gocql.Quorum).ExecContext(ctx)
+		cancel()
+		l.mu.Lock()
+		if err == nil {
+			w.acked = time.Now()
+			l.mu.Unlock()
+			return
+		}
+		l.retries++
+		l.mu.Unlock()
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// seed writes four rows into every partition and hour, in and out of the filter.
+func (l *soakLog) seed(s *gocql.Session) {
+	n := 0
+	for _, server := range soakServers {
+		for _, hour := range soakHours {
+			for range 4 {
+				l.mu.Lock()
+				w := &soakWrite{soakVersion: soakVersion{key: l.newKey(server, hour), v: fmt.Sprintf("seed.%d", n)}, insert: true, ts: time.Now().UnixMicro()}
+				l.add(w)
+				l.mu.Unlock()
+				l.apply(s, w)
+				n++
+			}
+		}
+	}
+}
+
+// latest returns, per row, the write that last-write-wins keeps: the newest timestamp.
+func (l *soakLog) latest() map[soakKey]*soakWrite {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := map[soakKey]*soakWrite{}
+	for _, w := range l.writes {
+		if old := m[w.key]; old == nil || w.ts > old.ts {
+			m[w.key] = w
+		}
+	}
+	return m
+}
+
+// soakRun is one run of the consumer.
+type soakRun struct {
+	began, ended time.Time
+	signal       os.Signal // sent by the test once the run had written a batch; nil: none
+	committed    bool      // the run moved the cursor
+	code         int
+	stderr       string
+	batches      int // batch files the run wrote and the cursor counts committed
+	rows         int
+}
+
+// soakConsumer runs the cursor statement and keeps the delivery log: the rows of the batch files the
+// cursor counts committed (those of successful runs, and those a stopped run saved as pending).
+type soakConsumer struct {
+	args      []string
+	cursor    string
+	dir       string
+	delivered map[soakVersion]int // times each version was delivered
+	order     []soakVersion
+	runs      []soakRun
+	mark      int64 // the cursor's mark after the last successful run
+}
+
+// run runs the consumer once; with a signal, it sends it to the run as soon as the run has written
+// its first batch file (Ctrl-C, or a crash with SIGKILL). The cursor file tells what the run
+// committed: the batches numbered from the old next batch up to the new one, which are added to the
+// delivery log. A run that succeeds moves the mark to its start (or the start of the stopped run it
+// carries on) minus the settle window. One that fails leaves the mark, and everything but the rows
+// it saved as pending, as it was — unless it was killed after it moved the cursor.
+func (c *soakConsumer) run(t *testing.T, signal os.Signal) soakRun {
+	t.Helper()
+	old := readSoakCursor(t, c.cursor)
+	r := soakRun{began: time.Now(), signal: signal}
+	p := start(t, c.args...)
+	if signal != nil {
+		c.interrupt(p, old.NextBatch, r.began, signal)
+	}
+	p.wait(t)
+	r.ended, r.code, r.stderr = time.Now(), p.code, p.errOut.String()
+	cur := readSoakCursor(t, c.cursor)
+	r.committed = cur.Runs == old.Runs+1
+	var ran []string // the batches this run wrote and committed
+	for n := old.NextBatch; n < cur.NextBatch; n++ {
+		ran = append(ran, fmt.Sprintf("batch-%06d.csv", n))
+	}
+	switch {
+	case r.code == 0 && !r.committed:
+		t.Errorf("a successful cursor run did not move the cursor (runs %d -> %d); stderr:\n%s", old.Runs, cur.Runs, r.stderr)
+	case r.code != 0 && r.committed && signal != syscall.SIGKILL:
+		t.Errorf("a failed cursor run (exit %d) moved the cursor; stderr:\n%s", r.code, r.stderr)
+	case r.committed:
+		c.checkMoved(t, r, old, cur, ran)
+	case cur.Mark != old.Mark || cur.Runs != old.Runs || cur.NextBatch < old.NextBatch:
+		t.Errorf("a failed cursor run (exit %d) changed the cursor: mark %d -> %d, runs %d -> %d, next batch %d -> %d; stderr:\n%s",
+			r.code, old.Mark, cur.Mark, old.Runs, cur.Runs, old.NextBatch, cur.NextBatch, r.stderr)
+	case len(ran) > 0 && (cur.Pending == nil || !endsWith(cur.Pending.Summary.Batches, ran)):
+		t.Errorf("a failed cursor run committed batches %q, but keeps no pending run that names them: %+v", ran, cur.Pending)
+	}
+	for i, name := range ran {
+		rows := c.readBatch(t, name)
+		if i < len(ran)-1 && len(rows) != soakBatchRows {
+			t.Errorf("batch %s holds %d rows, but only the last batch a run writes may hold fewer than %d", name, len(rows), soakBatchRows)
+		}
+		r.batches++
+		r.rows += len(rows)
+		for _, v := range rows {
+			c.delivered[v]++
+			c.order = append(c.order, v)
+		}
+	}
+	if r.committed {
+		c.mark = cur.Mark
+	}
+	c.runs = append(c.runs, r)
+	return r
+}
+
+// endsWith reports whether list ends with tail.
+func endsWith(list, tail []string) bool {
+	return len(list) >= len(tail) && slices.Equal(list[len(list)-len(tail):], tail)
+}
+
+// checkMoved checks the cursor a run moved from old to cur: the new mark is its start minus the
+// settle window — the start of the stopped run it carried on, if any — and its summary names the
+// batches of the stopped run and its own.
+func (c *soakConsumer) checkMoved(t *testing.T, r soakRun, old, cur soakCursor, ran []string) {
+	t.Helper()
+	settle := soakSettle.Microseconds()
+	earliest, latest := max(old.Mark, r.began.UnixMicro()-settle), max(old.Mark, r.ended.UnixMicro()-settle)
+	batches := ran
+	if old.Pending != nil {
+		earliest, latest = old.Pending.NewMark, old.Pending.NewMark
+		batches = append(slices.Clone(old.Pending.Summary.Batches), ran...)
+	}
+	switch {
+	case cur.Last == nil || cur.Pending != nil:
+		t.Errorf("a cursor run moved the cursor, but its summary is missing (%v) or a pending run is left (%+v)", cur.Last == nil, cur.Pending)
+	case cur.Last.OldMark != old.Mark || cur.Mark != cur.Last.NewMark:
+		t.Errorf("the cursor moved from %d to %d, but its last run says %d -> %d", old.Mark, cur.Mark, cur.Last.OldMark, cur.Last.NewMark)
+	case cur.Mark < earliest || cur.Mark > latest:
+		t.Errorf("new mark %d, want the run's start minus %v: between %d and %d (carrying on a stopped run: %v)", cur.Mark, soakSettle, earliest, latest, old.Pending != nil)
+	case !slices.Equal(cur.Last.Batches, batches):
+		t.Errorf("the run's summary names batches %q, want %q", cur.Last.Batches, batches)
+	}
+}
+
+// interrupt sends signal to p once batch file first, written since the run began, is there (files are
+// renamed into place whole), unless p ends first.
+func (c *soakConsumer) interrupt(p *run, first int, began time.Time, signal os.Signal) {
+	path := filepath.Join(c.dir, fmt.Sprintf("batch-%06d.csv", first))
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-time.After(2 * time.Millisecond):
+		}
+		// A file of that number left by an earlier failed run is older than this run by seconds; the
+		// margin allows for the coarse clock of file times.
+		if fi, err := os.Stat(path); err == nil && fi.ModTime().After(began.Add(-100*time.Millisecond)) {
+			p.cmd.Process.Signal(signal)
+			return
+		}
+	}
+}
+
+// soakCursor is what the test reads of a cursor file, from inside its savefile envelope.
+type soakCursor struct {
+	Mark      int64 `json:"mark"`
+	NextBatch int   `json:"next_batch"`
+	Runs      int   `json:"runs"`
+	Last      *struct {
+		OldMark int64    `json:"old_mark"`
+		NewMark int64    `json:"new_mark"`
+		Batches []string `json:"batches"`
+	} `json:"last"`
+	Pending *struct { // a run that stopped part way, which the next run carries on
+		NewMark int64 `json:"new_mark"`
+		Summary struct {
+			Batches []string `json:"batches"`
+		} `json:"summary"`
+	} `json:"pending"`
+}
+
+// readSoakCursor reads the cursor file at path; a missing one is a new cursor.
+func readSoakCursor(t *testing.T, path string) soakCursor {
+	t.Helper()
+	var f soakCursor
+	err := savefile.Read(path, "cursor", 1, &f)
+	if errors.Is(err, fs.ErrNotExist) {
+		n := cursor.New(cursor.Identity{}, cursor.Beginning)
+		return soakCursor{Mark: n.Mark, NextBatch: n.NextBatch}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// readBatch reads a committed batch file: a CSV header, then at most --batch-rows rows.
+func (c *soakConsumer) readBatch(t *testing.T, name string) []soakVersion {
+	t.Helper()
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(c.dir, name)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("a committed batch is missing: %v", err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("batch %s: %v", path, err)
+	}
+	if len(records) == 0 || !slices.Equal(records[0], []string{"server", "hour", "id", "v"}) {
+		t.Fatalf("batch %s does not start with the header server,hour,id,v: %q", path, records)
+	}
+	records = records[1:]
+	if len(records) == 0 || len(records) > soakBatchRows {
+		t.Errorf("batch %s holds %d rows; want 1 to %d (--batch-rows)", path, len(records), soakBatchRows)
+	}
+	var rows []soakVersion
+	for _, rec := range records {
+		if len(rec) != 4 {
+			t.Fatalf("batch %s: row %q is not server, hour, id, v", path, rec)
+		}
+		id, err := strconv.Atoi(rec[2])
+		if err != nil {
+			t.Fatalf("batch %s: row %q is not server, hour, id, v", path, rec)
+		}
+		rows = append(rows, soakVersion{soakKey{rec[0], rec[1], id}, rec[3]})
+	}
+	return rows
+}
+
+// soakOutage is when node 2 was stopped and when it was up again.
+type soakOutage struct {
+	stop, up time.Time
+	err      error
+}
+
+// restartNode2 stops node 2 after a while, starts it again after downFor and waits until it is up,
+// unless ctx ends first. stopped tells whether the node may be down.
+func restartNode2(ctx context.Context, after, downFor time.Duration, stopped *atomic.Bool) (o soakOutage) {
+	devcluster := func(args ...string) error {
+		cmd := exec.Command(os.Getenv("CQLSCAN_DEVCLUSTER"), append([]string{"--name", os.Getenv("CQLSCAN_TEST_THREE_NAME")}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("devcluster %v: %v\n%s", args, err, out)
+		}
+		return nil
+	}
+	sleep := func(d time.Duration) bool {
+		select {
+		case <-time.After(d):
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	if !sleep(after) {
+		return soakOutage{err: ctx.Err()}
+	}
+	o.stop = time.Now()
+	stopped.Store(true)
+	if o.err = devcluster("stop-node", "2"); o.err != nil || !sleep(downFor) {
+		return o
+	}
+	if o.err = devcluster("start-node", "2"); o.err == nil {
+		o.up = time.Now()
+		stopped.Store(false)
+	}
+	return o
+}
+
+// TestCursorSoak: writers insert and update rows at QUORUM, some with timestamps lagging by 1–3 s,
+// while a consumer runs a --cursor statement (settle 5 s, batches of 50 rows) every 1.5 s, one run in
+// four is stopped once it has written a batch (Ctrl-C or SIGKILL), and node 2 is stopped and started
+// again. After the writers stop and a final run: every row's latest version was delivered, no
+// version twice, only versions that were written, and only rows of the filter.
+func TestCursorSoak(t *testing.T) {
+	hosts := testcluster.Hosts(t, testcluster.Three)
+	testcluster.Devcluster(t, "status") // fails under CI, skips elsewhere, if node restarts are not possible
+	s, _ := testcluster.Session(t, testcluster.Three)
+	testcluster.Keyspace(t, s, "soak_cursor", 3)
+	if err := s.Query(soakTable).Exec(); err != nil {
+		t.Fatal(err)
+	}
+	log := newSoakLog()
+	log.seed(s)
+
+	dir := t.TempDir()
+	c := &soakConsumer{cursor: filepath.Join(dir, "events.cursor"), dir: filepath.Join(dir, "out"), delivered: map[soakVersion]int{}}
+	if err := os.Mkdir(c.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c.args = []string{hosts[0], "--cursor", c.cursor, "--settle", soakSettle.String(), "--out-dir", c.dir,
+		"--batch-rows", strconv.Itoa(soakBatchRows), "--format", "csv", "--timeout", "60s",
+		"-e", "CONSISTENCY QUORUM; " + soakSelect}
+	if r := c.run(t, nil); r.code != 0 || r.rows == 0 {
+		t.Fatalf("the first cursor run: exit %d, %d rows; stderr:\n%s", r.code, r.rows, r.stderr)
+	}
+
+	stopWriters := make(chan struct{})
+	var writers sync.WaitGroup
+	for i := range soakWriters {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			r := rand.New(rand.NewPCG(uint64(i), 15))
+			for n := 0; ; n++ {
+				select {
+				case <-stopWriters:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				log.apply(s, log.next(r, fmt.Sprintf("w%d.%d", i, n)))
+			}
+		}()
+	}
+	stopOnce := sync.OnceFunc(func() { close(stopWriters); writers.Wait() })
+	t.Cleanup(stopOnce)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stopped atomic.Bool
+	restarted := make(chan soakOutage, 1)
+	go func() { restarted <- restartNode2(ctx, 10*time.Second, 12*time.Second, &stopped) }()
+	var o soakOutage
+	waited := false
+	t.Cleanup(func() { // node 2 is up again however the test ends
+		cancel()
+		if !waited {
+			o = <-restarted
+		}
+		if stopped.Load() {
+			testcluster.Devcluster(t, "start-node", "2")
+		}
+	})
+	var phaseEnd time.Time // 10 s after node 2 is up again
+	for phaseEnd.IsZero() || time.Now().Before(phaseEnd) {
+		// Every fourth run is stopped once it has written a batch: Ctrl-C, or killed.
+		c.run(t, []os.Signal{nil, nil, nil, os.Interrupt, nil, nil, nil, syscall.SIGKILL}[len(c.runs)%8])
+		select {
+		case o = <-restarted:
+			waited = true
+			if o.err != nil {
+				t.Fatalf("restarting node 2: %v", o.err)
+			}
+			phaseEnd = time.Now().Add(10 * time.Second)
+		case <-time.After(1500 * time.Millisecond):
+		}
+	}
+	stopOnce()
+	lastAck := time.Time{}
+	for _, w := range log.writes {
+		if w.acked.After(lastAck) {
+			lastAck = w.acked
+		}
+	}
+	time.Sleep(time.Until(lastAck.Add(soakSettle + time.Second)))
+	final := c.run(t, nil)
+	if final.code != 0 {
+		t.Fatalf("the final cursor run failed (exit %d):\n%s", final.code, final.stderr)
+	}
+	c.check(t, log, o)
+}
+
+// check compares the delivery log with the write log and prints the soak's figures.
+func (c *soakConsumer) check(t *testing.T, log *soakLog, o soakOutage) {
+	t.Helper()
+	mark := c.mark
+	for v, n := range c.delivered {
+		w := log.byValue[v.v]
+		switch {
+		case n > 1:
+			t.Errorf("version %s delivered %d times", v, n)
+		case w == nil || w.key != v.key:
+			t.Errorf("version %s delivered, but no such write was made", v)
+		case !v.key.inFilter():
+			t.Errorf("version %s delivered, but the row is outside the filter", v)
+		}
+	}
+	checked, uncertain, missed := 0, 0, 0
+	for k, w := range log.latest() {
+		switch {
+		case !k.inFilter():
+		case w.late():
+			uncertain++
+		case w.ts >= mark:
+			t.Errorf("the latest write of %s (timestamp %d) is not older than the final mark %d: the test waited too little", w.soakVersion, w.ts, mark)
+		case c.delivered[w.soakVersion] == 0:
+			if missed++; missed <= 10 {
+				t.Errorf("the latest version %s (timestamp %d, lagged %v, acknowledged %v after it) was never delivered",
+					w.soakVersion, w.ts, w.lagged, w.acked.Sub(time.UnixMicro(w.ts)).Round(time.Millisecond))
+			}
+		default:
+			checked++
+		}
+	}
+	updated := map[soakKey]int{}
+	for v := range c.delivered {
+		updated[v.key]++
+	}
+	rowsUpdated := 0
+	for _, n := range updated {
+		if n > 1 {
+			rowsUpdated++
+		}
+	}
+	n := c.tally(t, o)
+	lagged, late := 0, 0
+	for _, w := range log.writes {
+		if w.lagged {
+			lagged++
+		}
+		if w.late() {
+			late++
+		}
+	}
+	t.Logf("writes: %d (%d lagged 1–3 s, %d retries, %d not acknowledged within the settle window); rows: %d",
+		len(log.writes), lagged, log.retries, late, len(log.stamps))
+	t.Logf("runs: %d (%d committed, %d of them signalled too late; %d failed after a signal, %d of them saving their batches for the next run to carry on; %d failed while node 2 was down, %v–%v, up again after %v)",
+		len(c.runs), n.committed, n.late, n.cut, n.pending, n.down, o.stop.Format("15:04:05.000"), o.up.Format("15:04:05.000"), o.up.Sub(o.stop).Round(time.Second))
+	t.Logf("batches: %d (%d runs wrote several); versions delivered: %d, of %d rows, %d of them updated after a first delivery",
+		n.batches, n.several, len(c.order), len(updated), rowsUpdated)
+	t.Logf("latest versions in the filter: %d delivered, %d missed, %d not checked (write not acknowledged within the settle window)",
+		checked, missed, uncertain)
+	if checked < 100 || rowsUpdated == 0 || n.several == 0 || n.cut+n.down == 0 {
+		t.Errorf("the soak proves too little: %d latest versions checked, %d rows delivered again after an update, %d runs with several batches, %d failed runs",
+			checked, rowsUpdated, n.several, n.cut+n.down)
+	}
+}
+
+// soakTally counts the consumer's runs by how they ended.
+type soakTally struct {
+	committed, late  int // runs that moved the cursor; late: although signalled (done before the signal, or killed after the move)
+	cut, down        int // runs that failed: signalled before they moved the cursor; while node 2 was down
+	pending          int // signalled runs that committed batches, saving the rest of the run for the next
+	batches, several int // committed batch files; runs that wrote more than one
+}
+
+// tally counts the runs; a run that failed unsignalled while every node was up is an error.
+func (c *soakConsumer) tally(t *testing.T, o soakOutage) (n soakTally) {
+	t.Helper()
+	for _, r := range c.runs {
+		n.batches += r.batches
+		if r.batches > 1 {
+			n.several++
+		}
+		switch {
+		case r.committed:
+			n.committed++
+			if r.signal != nil {
+				n.late++
+			}
+		case r.signal != nil:
+			n.cut++
+			if r.batches > 0 {
+				n.pending++
+			}
+		case r.ended.After(o.stop) && r.began.Before(o.up.Add(10*time.Second)):
+			n.down++
+		default:
+			t.Errorf("a cursor run failed while every node was up (exit %d, %v–%v, node 2 down %v–%v):\n%s",
+				r.code, r.began.Format("15:04:05.000"), r.ended.Format("15:04:05.000"), o.stop.Format("15:04:05.000"), o.up.Format("15:04:05.000"), r.stderr)
+		}
+	}
+	return n
+}
+
+// TestCursorRefusals: what a cursor cannot follow, or a cursor file it cannot trust, is refused
+// through the binary with exit 2 and one error line, and the cursor file is left as it was.
+func TestCursorRefusals(t *testing.T) {
+	hosts := testcluster.Hosts(t, testcluster.One)
+	s, _ := testcluster.Session(t, testcluster.One)
+	testcluster.Keyspace(t, s, "soak_refuse", 1)
+	for _, q := range []string{
+		"CREATE TABLE soak_refuse.t (k int, c int, v text, PRIMARY KEY (k, c))",
+		"CREATE TABLE soak_refuse.keys_only (k int, c int, PRIMARY KEY (k, c))",
+		"CREATE TABLE soak_refuse.t2 (k int PRIMARY KEY, v text)",
+		"INSERT INTO soak_refuse.t (k, c, v) VALUES (1, 1, 'a')",
+		"INSERT INTO soak_refuse.keys_only (k, c) VALUES (1, 1)",
+	} {
+		if err := s.Query(q).Exec(); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	dir := t.TempDir()
+	const stmt = "SELECT k, c, v FROM soak_refuse.t WHERE k = 1"
+	good := filepath.Join(dir, "good.cursor")
+	if r := start(t, hosts[0], "--cursor", good, "--format", "csv", "-e", stmt).wait(t); r.code != 0 || !bytes.Contains(r.out.Bytes(), []byte("1,1,a")) {
+		t.Fatalf("a first cursor run: exit %d, stdout %q, stderr:\n%s", r.code, r.out.String(), r.errOut.String())
+	}
+	valid, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "checkpoint.json")
+	if err := savefile.Write(other, "checkpoint", 1, map[string]any{"ranges": []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	checkpoint, _ := os.ReadFile(other)
+	cases := []struct {
+		name    string
+		content []byte // the cursor file before the run; nil: none
+		stmt    string
+		why     string // in the error
+	}{
+		{"a table with no regular columns", nil, "SELECT * FROM soak_refuse.keys_only", "no regular column"},
+		{"a cursor of another statement", valid, "SELECT k, c, v FROM soak_refuse.t WHERE k = 2", "belongs to"},
+		{"a cursor of another table", valid, "SELECT k, v FROM soak_refuse.t2", "belongs to"},
+		{"a cursor with its body edited", editCursorBody(t, valid), stmt, "damaged or edited"},
+		{"a cursor cut short", valid[:len(valid)/2], stmt, "damaged or edited"},
+		{"a file that is not JSON", []byte("mark = yesterday\n"), stmt, "damaged or edited"},
+		{"an empty file", []byte{}, stmt, "damaged or edited"},
+		{"a checkpoint given as a cursor", checkpoint, stmt, "damaged or edited"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, fmt.Sprintf("case%d.cursor", i))
+			if c.content != nil {
+				if err := os.WriteFile(path, c.content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := start(t, hosts[0], "--cursor", path, "--format", "csv", "-e", c.stmt).wait(t)
+			errOut := r.errOut.String()
+			if r.code != 2 || !oneErrorLine.MatchString(errOut) || !strings.Contains(errOut, c.why) || r.out.Len() != 0 {
+				t.Errorf("exit %d, stdout %q, stderr %q: want exit 2, no rows and one error: line saying %q", r.code, r.out.String(), errOut, c.why)
+			}
+			after, err := os.ReadFile(path)
+			switch {
+			case c.content == nil && !errors.Is(err, fs.ErrNotExist):
+				t.Errorf("a refused run left a cursor file (%v): %s", err, after)
+			case c.content != nil && !bytes.Equal(after, c.content):
+				t.Errorf("a refused run rewrote the cursor file (%v):\n%s", err, after)
+			}
+			t.Logf("%s", strings.TrimSpace(errOut))
+		})
+	}
+}
+
+// oneErrorLine is the whole of a failed -e statement's stderr: one line, "<execute>:1:error: …".
+var oneErrorLine = regexp.MustCompile(`\A(<[^>]+>:\d+:)?error: [^\n]+\n\z`)
+
+// editCursorBody returns a cursor file with one number of its body changed and its checksum left as it
+// was: a hand edit.
+func editCursorBody(t *testing.T, file []byte) []byte {
+	t.Helper()
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(file, &env); err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]any
+	d := json.NewDecoder(bytes.NewReader(env["body"]))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(body)) {
+		if n, ok := body[k].(json.Number); ok {
+			i, _ := n.Int64()
+			body[k] = i + 1
+			raw, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env["body"] = raw
+			out, err := json.MarshalIndent(env, "", " ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+	}
+	t.Fatalf("the cursor's body has no number to edit: %s", env["body"])
+	return nil
+}
