@@ -2,6 +2,8 @@ package repl
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 	"github.com/cqlscan/cqlscan/parser"
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
+	"github.com/cqlscan/cqlscan/planner/schema"
 	"github.com/cqlscan/cqlscan/repl/batchout"
 	"github.com/cqlscan/cqlscan/repl/render"
 )
@@ -61,8 +64,16 @@ func (s *Session) runCursor(ctx context.Context, sel *parser.Select, explain boo
 	if ks == "" {
 		ks = s.Keyspace
 	}
+	if ks == "" {
+		return fmt.Errorf("%w for table %s: qualify it as keyspace.table, or USE a keyspace (-k)",
+			planner.ErrNoKeyspace, parser.QuoteIdent(sel.Table.Name))
+	}
+	table, err := s.Cluster.Table(ctx, ks, sel.Table.Name)
+	if err != nil {
+		return err
+	}
 	id := cursor.Identity{Statement: sel.String(), Keyspace: s.Keyspace,
-		Table: parser.QuoteIdent(ks) + "." + parser.QuoteIdent(sel.Table.Name)}
+		Table: parser.QuoteIdent(ks) + "." + parser.QuoteIdent(sel.Table.Name), Fingerprint: keyFingerprint(table)}
 	state, err := s.loadCursor(id)
 	if errors.Is(err, cursor.ErrMismatch) {
 		// A statement no cursor can follow says so, rather than that this cursor is another's.
@@ -132,6 +143,16 @@ func (s *Session) runCursor(ctx context.Context, sel *parser.Select, explain boo
 		stats.Print(s.Err)
 	}
 	return nil
+}
+
+// keyFingerprint identifies a table's primary key: its columns' names, kinds, positions and types,
+// of which the cursor's key identities are made.
+func keyFingerprint(t *schema.Table) string {
+	h := sha256.New()
+	for _, c := range append(t.PartitionKey(), t.ClusteringKey()...) {
+		fmt.Fprintf(h, "%d\x00%d\x00%s\x00%s\x00", c.Kind, c.Position, c.Name, c.Type)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // loadCursor reads the session's cursor file, or starts a new cursor when there is none.

@@ -44,8 +44,10 @@ import (
 const Beginning int64 = math.MinInt64
 
 // Identity is what a cursor belongs to: the statement (as its String method prints it), the
-// session's keyspace when it was run, and the table read, "ks.t". A cursor refuses any other.
-type Identity struct{ Statement, Keyspace, Table string }
+// session's keyspace when it was run, the table read, "ks.t", and a fingerprint of that table's
+// primary key (its columns and types: the key identities of the overlap are made of them). A
+// cursor refuses any other.
+type Identity struct{ Statement, Keyspace, Table, Fingerprint string }
 
 // Version is a row version delivered in the overlap: its key's identity (see KeyOf) and its latest
 // write time, µs.

@@ -25,6 +25,10 @@ type MismatchError struct {
 }
 
 func (e *MismatchError) Error() string {
+	if e.Statement == e.Want.Statement && e.Keyspace == e.Want.Keyspace && e.Table == e.Want.Table {
+		return fmt.Sprintf("cursor %s was made when %s had another primary key (fingerprint %s, now %s): its remembered rows cannot be matched; start a new cursor",
+			e.Path, e.Table, e.Fingerprint, e.Want.Fingerprint)
+	}
 	ks := e.Keyspace
 	if ks == "" {
 		ks = "no keyspace"
@@ -42,16 +46,18 @@ func (e *MismatchError) Unwrap() error { return ErrMismatch }
 
 // fileBody is a cursor file's content, inside savefile's checksummed envelope.
 type fileBody struct {
-	Statement string    `json:"statement"`
-	Keyspace  string    `json:"keyspace"`
-	Table     string    `json:"table"`
-	Mark      int64     `json:"mark"`
-	MarkText  string    `json:"mark_text"` // for people reading the file; not read back
-	Settle    string    `json:"settle"`
-	NextBatch int       `json:"next_batch"`
-	Runs      int       `json:"runs"`
-	Overlap   []Version `json:"overlap"`
-	Last      *Summary  `json:"last,omitempty"`
+	Statement string `json:"statement"`
+	Keyspace  string `json:"keyspace"`
+	Table     string `json:"table"`
+	// Fingerprint is that of the table's primary key (see Identity).
+	Fingerprint string    `json:"fingerprint"`
+	Mark        int64     `json:"mark"`
+	MarkText    string    `json:"mark_text"` // for people reading the file; not read back
+	Settle      string    `json:"settle"`
+	NextBatch   int       `json:"next_batch"`
+	Runs        int       `json:"runs"`
+	Overlap     []Version `json:"overlap"`
+	Last        *Summary  `json:"last,omitempty"`
 	// Pending is a run that stopped part way (see Pending).
 	Pending *pendingBody `json:"pending,omitempty"`
 }
@@ -59,7 +65,7 @@ type fileBody struct {
 // Save replaces the cursor file at path with s, atomically and durably.
 func (s *State) Save(path string) error {
 	body := fileBody{
-		Statement: s.Statement, Keyspace: s.Keyspace, Table: s.Table,
+		Statement: s.Statement, Keyspace: s.Keyspace, Table: s.Table, Fingerprint: s.Fingerprint,
 		Mark: s.Mark, MarkText: MarkText(s.Mark), Settle: s.Settle.String(),
 		NextBatch: s.NextBatch, Runs: s.Runs, Overlap: s.Overlap, Last: s.Last, Pending: s.Pending.body(),
 	}
@@ -90,7 +96,7 @@ func Load(path string, id Identity) (*State, error) {
 		return nil, fmt.Errorf("cursor %s is %w: %v", path, savefile.ErrDamaged, err)
 	}
 	s := &State{
-		Identity: Identity{Statement: body.Statement, Keyspace: body.Keyspace, Table: body.Table},
+		Identity: Identity{Statement: body.Statement, Keyspace: body.Keyspace, Table: body.Table, Fingerprint: body.Fingerprint},
 		Mark:     body.Mark, Settle: settle, NextBatch: body.NextBatch, Runs: body.Runs,
 		Overlap: body.Overlap, Last: body.Last, Pending: pending,
 	}

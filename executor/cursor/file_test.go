@@ -105,8 +105,9 @@ func TestLoadRefusals(t *testing.T) {
 		{"empty", write("empty.json", ""), testID, savefile.ErrDamaged, "empty.json"},
 		{"another kind", write("checkpoint.json", strings.Replace(string(data), `"cqlscan": "cursor"`, `"cqlscan": "checkpoint"`, 1)), testID, savefile.ErrDamaged, "checkpoint.json"},
 		{"another statement", good, other, ErrMismatch, `good.json belongs to "SELECT a FROM ks.t" (keyspace ks), not to this statement: use another file or delete it`},
-		{"another keyspace", good, Identity{testID.Statement, "ks2", testID.Table}, ErrMismatch, "(keyspace ks)"},
-		{"another table", good, Identity{testID.Statement, "ks", "ks2.t"}, ErrMismatch, "(keyspace ks, table ks.t)"},
+		{"another keyspace", good, Identity{testID.Statement, "ks2", testID.Table, ""}, ErrMismatch, "(keyspace ks)"},
+		{"another table", good, Identity{testID.Statement, "ks", "ks2.t", ""}, ErrMismatch, "(keyspace ks, table ks.t)"},
+		{"another primary key", good, Identity{testID.Statement, "ks", "ks.t", "0123abcd"}, ErrMismatch, "had another primary key"},
 	}
 	for _, c := range cases {
 		before, _ := os.ReadFile(c.path)
