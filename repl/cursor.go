@@ -122,7 +122,7 @@ func (s *Session) runCursor(ctx context.Context, sel *parser.Select, explain boo
 		fmt.Fprintf(s.Err, "cursor %s: carrying on the run begun %s, which stopped with %d token ranges delivered\n",
 			s.Cursor, run.Summary().Began.UTC().Format("2006-01-02 15:04:05 MST"), len(run.Skip()))
 	}
-	it, err := executor.New(s.Cluster, opt).Build(plan)
+	it, err := executor.New(s.querier(), opt).Build(plan)
 	if err != nil {
 		return err
 	}

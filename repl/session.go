@@ -127,7 +127,11 @@ func (s *Session) Execute(ctx context.Context, text string) error {
 	var ie *IncompleteError
 	var cs *CursorStoppedError
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil && !errors.As(err, &ie) && !errors.As(err, &cs) {
-		err = &StatementError{text, errInterrupted{}}
+		var why error = errInterrupted{} // Ctrl-C
+		if se, ok := Terminated(ctx); ok {
+			why = se // SIGTERM: named, as the exit status says
+		}
+		err = &StatementError{text, why}
 	}
 	if s.Timing && !errors.Is(err, ErrExit) {
 		fmt.Fprintf(s.Err, "(%v)\n", time.Since(began).Round(time.Millisecond))
