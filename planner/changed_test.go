@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -63,19 +62,7 @@ func TestCursorPlansGolden(t *testing.T) {
 		}
 		b.WriteString(q + "\n" + Format(n) + "\n")
 	}
-	const path = "testdata/cursor_plans.golden"
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./planner -update to create it)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("plans differ from %s (go test ./planner -update rewrites it); got:\n%s", path, b.String())
-	}
+	checkGolden(t, "testdata/cursor_plans.golden", b.String())
 }
 
 // TestChangedRowsReadsEveryStamp: the scan under a ChangedRows reads the whole primary key and the

@@ -169,9 +169,14 @@ func TestPlansGolden(t *testing.T) {
 		}
 		b.WriteString(Format(n) + "\n")
 	}
-	const path = "testdata/plans.golden"
+	checkGolden(t, "testdata/plans.golden", b.String())
+}
+
+// checkGolden compares got with the golden file at path, which -update rewrites.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
 	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,8 +184,8 @@ func TestPlansGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run go test ./planner -update to create it)", err)
 	}
-	if b.String() != string(want) {
-		t.Errorf("plans differ from %s (go test ./planner -update rewrites it); got:\n%s", path, b.String())
+	if got != string(want) {
+		t.Errorf("plans differ from %s (go test ./planner -update rewrites it); got:\n%s", path, got)
 	}
 }
 

@@ -183,14 +183,7 @@ func simulate(t *testing.T, seed uint64, settle time.Duration, resume bool) {
 		if fails && resume { // saved as pending: what it delivered is delivered, the rest comes next
 			state = r.Suspend(nil)
 			if rng.IntN(2) == 0 {
-				if err := state.Save(path); err != nil {
-					t.Fatal(err)
-				}
-				loaded, err := Load(path, testID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				state = loaded
+				state = throughFile(t, state, path)
 			}
 			for _, v := range got {
 				delivered[v]++
@@ -205,14 +198,7 @@ func simulate(t *testing.T, seed uint64, settle time.Duration, resume bool) {
 		}
 		state = r.Finish(nil)
 		if run%4 == 0 || final { // through the file now and then (each save syncs the disk)
-			if err := state.Save(path); err != nil {
-				t.Fatal(err)
-			}
-			loaded, err := Load(path, testID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			state = loaded
+			state = throughFile(t, state, path)
 		}
 		for _, v := range got {
 			delivered[v]++
@@ -247,4 +233,17 @@ func simulate(t *testing.T, seed uint64, settle time.Duration, resume bool) {
 	if len(delivered) == 0 {
 		t.Error("nothing was delivered: the simulation tests nothing")
 	}
+}
+
+// throughFile saves state at path and loads it back.
+func throughFile(t *testing.T, state *State, path string) *State {
+	t.Helper()
+	if err := state.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(path, testID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loaded
 }
