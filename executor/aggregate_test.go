@@ -22,16 +22,20 @@ func TestAggregatesOfEmptyValues(t *testing.T) {
 		{Func: "count", Distinct: true, T: types.Of(types.BigInt)},
 	}
 	want := []any{int64(3), int64(5), types.Empty{}, int64(5), int64(5), int64(2)}
-	accs := newAccumulators(aggs)
+	funcs, err := aggFuncs(aggs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := newStates(funcs)
 	for _, v := range []any{types.Empty{}, int64(5), nil, types.Empty{}} {
-		for i, a := range accs {
-			if err := a.add(v); err != nil {
+		for i, f := range funcs {
+			if err := f.Add(states[i], v); err != nil {
 				t.Fatalf("%s: add(%v): %v", aggs[i], v, err)
 			}
 		}
 	}
-	for i, a := range accs {
-		got, err := a.result()
+	for i, f := range funcs {
+		got, err := f.Final(states[i])
 		if err != nil || types.CompareNullable(intT, got, want[i]) != 0 || types.IsEmpty(got) != types.IsEmpty(want[i]) {
 			t.Errorf("%s: %v (%T), %v; want %v", aggs[i], got, got, err, want[i])
 		}

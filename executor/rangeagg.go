@@ -8,8 +8,8 @@ import (
 
 	"gopkg.in/inf.v0"
 
+	"github.com/cqlscan/cqlscan/executor/agg"
 	"github.com/cqlscan/cqlscan/planner"
-	"github.com/cqlscan/cqlscan/planner/expr"
 	"github.com/cqlscan/cqlscan/planner/ring"
 	"github.com/cqlscan/cqlscan/planner/types"
 )
@@ -36,9 +36,10 @@ func (e *RangeError) Error() string {
 // Unwrap returns the cause.
 func (e *RangeError) Unwrap() error { return e.Err }
 
-// mergeValue folds a partial aggregate value into an accumulated one: counts and sums add up (a
-// missing count is 0), minima and maxima compare (an Empty value is the least); NULL means "no value
-// yet", and so does an Empty sum.
+// mergeValue folds a value into a partial column as Cassandra computes it on one sub-range: counts
+// and sums add up (a missing count is 0), minima and maxima compare (an Empty value is the least);
+// NULL means "no value yet", and so does an Empty sum. The rows fallback (rangescan.go) builds with it
+// the partial row a replica would have answered; partial rows are merged by package agg.
 func mergeValue(a planner.PushedAgg, acc, v any) any {
 	switch {
 	case a.Func == planner.AggCount:
@@ -67,7 +68,9 @@ func mergeValue(a planner.PushedAgg, acc, v any) any {
 	return acc
 }
 
-// mergeAggIter folds the partial rows of its child and computes the final row from them.
+// mergeAggIter is the merge and final phases of an aggregate the replicas computed: each partial row
+// (one sub-range's) becomes one partial state per output (package agg), merged into the states of the
+// rows before, and the final row is computed from them.
 type mergeAggIter struct {
 	child  Iter
 	aggs   []planner.PushedAgg
@@ -79,9 +82,14 @@ func (it *mergeAggIter) Next(ctx context.Context) (Row, error) {
 	if it.done {
 		return nil, io.EOF
 	}
-	merged := make(Row, len(it.aggs))
-	for i, a := range it.aggs {
-		merged[i] = mergeValue(a, nil, nil) // 0 for counts, NULL otherwise
+	funcs := make([]agg.Pushable, len(it.finals))
+	states := make([]agg.State, len(it.finals))
+	for i, f := range it.finals {
+		fn, err := agg.ForFinal(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		funcs[i], states[i] = fn, fn.Init()
 	}
 	for {
 		row, err := it.child.Next(ctx)
@@ -91,14 +99,16 @@ func (it *mergeAggIter) Next(ctx context.Context) (Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i, a := range it.aggs {
-			merged[i] = mergeValue(a, merged[i], row[i])
+		for i, f := range it.finals {
+			if err := mergePartial(funcs[i], states[i], f, row); err != nil {
+				return nil, fmt.Errorf("%s: %w", f.Name, err)
+			}
 		}
 	}
 	it.done = true
 	out := make(Row, len(it.finals))
 	for i, f := range it.finals {
-		v, err := finalValue(f, merged)
+		v, err := funcs[i].Final(states[i])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
@@ -107,37 +117,30 @@ func (it *mergeAggIter) Next(ctx context.Context) (Row, error) {
 	return out, nil
 }
 
-// finalValue computes one output from the merged partial columns.
-func finalValue(f planner.FinalAgg, merged Row) (any, error) {
-	v := merged[f.Value]
-	if f.Func != "sum" && f.Func != "avg" {
-		return v, nil
+// mergePartial merges the partial values of output f in one partial row into state s.
+func mergePartial(fn agg.Pushable, s agg.State, f planner.FinalAgg, row Row) error {
+	var count any
+	if f.Count >= 0 {
+		count = row[f.Count]
 	}
-	n := merged[f.Count].(int64)
-	if n == 0 || v == nil {
-		return nil, nil // no value was summed: NULL, as in SQL
+	p, err := fn.Partial(row[f.Value], count)
+	if err != nil {
+		return err
 	}
-	if f.Func == "avg" {
-		var err error
-		if v, err = expr.Apply("/", sumType(f.T), v, countIn(sumType(f.T), n)); err != nil {
-			return nil, err
-		}
-	}
-	if b, ok := v.(*big.Int); ok && f.T.IsInteger() {
-		if !b.IsInt64() {
-			return nil, fmt.Errorf("%s overflows bigint", f.Func)
-		}
-		return b.Int64(), nil
-	}
-	return v, nil
+	return fn.Merge(s, p)
 }
 
-// sumType is the type partial sums of a result of type t arrive in: integers as varint.
-func sumType(t types.Type) types.Type {
-	if t.IsInteger() {
-		return types.Of(types.Varint)
+// finalValue computes one output from the merged partial columns.
+func finalValue(f planner.FinalAgg, merged Row) (any, error) {
+	fn, err := agg.ForFinal(f)
+	if err != nil {
+		return nil, err
 	}
-	return t
+	s := fn.Init()
+	if err := mergePartial(fn, s, f, merged); err != nil {
+		return nil, err
+	}
+	return fn.Final(s)
 }
 
 func (it *mergeAggIter) Close() error { return it.child.Close() }

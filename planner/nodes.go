@@ -216,14 +216,15 @@ func (n *HashAggregate) Describe() string {
 	for i, a := range n.Aggs {
 		aggs[i] = a.String()
 	}
+	const phases = " — partial and final phases on the client"
 	if len(n.Groups) == 0 {
-		return "HashAggregate " + strings.Join(aggs, ", ")
+		return "HashAggregate " + strings.Join(aggs, ", ") + phases
 	}
 	order := ""
 	if n.KeyOrder {
 		order = ", groups in token order"
 	}
-	return fmt.Sprintf("HashAggregate %s GROUP BY %s%s", strings.Join(aggs, ", "), joinExprs(n.Groups), order)
+	return fmt.Sprintf("HashAggregate %s GROUP BY %s%s%s", strings.Join(aggs, ", "), joinExprs(n.Groups), order, phases)
 }
 
 // Columns implements Node.

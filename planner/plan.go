@@ -100,7 +100,7 @@ func (n *RangeAggregate) Describe() string {
 	if len(n.Restrictions) > 0 {
 		where = " WHERE " + restrictionList(n.Restrictions) + " ALLOW FILTERING"
 	}
-	return fmt.Sprintf("RangeAggregate %s on %s.%s%s: %d sub-ranges of %d ring ranges, %d replicas, %s, %s",
+	return fmt.Sprintf("RangeAggregate %s on %s.%s%s: %d sub-ranges of %d ring ranges, %d replicas, %s, %s — partial phase on the replicas",
 		strings.Join(aggs, ", "), n.Table.Keyspace, n.Table.Name, where, len(n.Ranges), n.RingRanges, n.Hosts,
 		n.Partitioner.Name, replicationString(n.Table.Replication))
 }
@@ -131,7 +131,7 @@ func (n *MergeAggregate) Describe() string {
 			parts[i] = fmt.Sprintf("%s = %s of %s", f.Name, f.Func, v)
 		}
 	}
-	return "MergeAggregate " + strings.Join(parts, ", ")
+	return "MergeAggregate " + strings.Join(parts, ", ") + " — merge and final phases on the client"
 }
 
 // Columns implements Node.
