@@ -11,25 +11,12 @@ import (
 )
 
 // aggIter groups its input in a hash table and emits one row per group: the group values, then the
-// aggregates. Each group holds one partial state per aggregate (package agg) that every row is added
-// to, and the final phase computes the answers from them. Memory grows with the number of groups (and
-// distinct values under COUNT(DISTINCT)), not with the rows read.
+// aggregates. Its group table (an agg.Table) holds one partial state per aggregate per group, which
+// every row is added to, and the final phase computes the answers from them. Memory grows with the
+// number of groups (and distinct values under COUNT(DISTINCT)), not with the rows read.
 type aggIter struct {
 	child Iter
 	node  *planner.HashAggregate
-}
-
-type group struct {
-	vals   []any
-	states []agg.State
-}
-
-func newStates(funcs []agg.Func) []agg.State {
-	out := make([]agg.State, len(funcs))
-	for i, f := range funcs {
-		out[i] = f.Init()
-	}
-	return out
 }
 
 // aggFuncs returns the aggregates of a HashAggregate.
@@ -51,8 +38,11 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	groups := map[string]*group{}
-	var order []*group
+	groupTypes := make([]types.Type, len(it.node.Groups))
+	for i, g := range it.node.Groups {
+		groupTypes[i] = g.Type()
+	}
+	table := agg.NewTable(funcs, groupTypes)
 	keyVals := make([]any, len(it.node.Groups))
 	for {
 		row, err := it.child.Next(ctx)
@@ -67,13 +57,7 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 				return nil, err
 			}
 		}
-		k := types.Key(keyVals...)
-		gr := groups[k]
-		if gr == nil {
-			gr = &group{vals: append([]any(nil), keyVals...), states: newStates(funcs)}
-			groups[k] = gr
-			order = append(order, gr)
-		}
+		gr := table.Group(types.Key(keyVals...), keyVals)
 		for i, a := range it.node.Aggs {
 			var v any = true // count(*) counts every row
 			if !a.Star {
@@ -81,19 +65,19 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 					return nil, err
 				}
 			}
-			if err := funcs[i].Add(gr.states[i], v); err != nil {
+			if err := funcs[i].Add(gr.States[i], v); err != nil {
 				return nil, fmt.Errorf("%s: %w", a, err)
 			}
 		}
 	}
-	if len(it.node.Groups) == 0 && len(order) == 0 {
-		order = append(order, &group{states: newStates(funcs)})
+	if len(it.node.Groups) == 0 && len(table.Groups()) == 0 {
+		table.Group("", nil) // no groups: one row, of no rows
 	}
-	out := make([]Row, 0, len(order))
-	for _, gr := range order {
-		row := make(Row, 0, len(gr.vals)+len(gr.states))
-		row = append(row, gr.vals...)
-		for i, st := range gr.states {
+	out := make([]Row, 0, len(table.Groups()))
+	for _, gr := range table.Groups() {
+		row := make(Row, 0, len(gr.Vals)+len(gr.States))
+		row = append(row, gr.Vals...)
+		for i, st := range gr.States {
 			v, err := funcs[i].Final(st)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", it.node.Aggs[i], err)

@@ -3,6 +3,7 @@ package executor
 import (
 	"testing"
 
+	"github.com/cqlscan/cqlscan/executor/agg"
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/types"
 )
@@ -26,7 +27,10 @@ func TestAggregatesOfEmptyValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	states := newStates(funcs)
+	states := make([]agg.State, len(funcs))
+	for i, f := range funcs {
+		states[i] = f.Init()
+	}
 	for _, v := range []any{types.Empty{}, int64(5), nil, types.Empty{}} {
 		for i, f := range funcs {
 			if err := f.Add(states[i], v); err != nil {
