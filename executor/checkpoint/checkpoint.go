@@ -1,6 +1,7 @@
 // Package checkpoint saves the progress of a range aggregate — the token ranges finished and their
-// partial aggregates — so that an interrupted or failed scan can be resumed and still give the exact
-// answer. A checkpoint names the query, keyspace and ring it belongs to; resuming it elsewhere is
+// partial aggregates — or of a client-side aggregate (GroupRecorder: the ranges finished and the
+// group table of their rows), so that an interrupted or failed scan can be resumed and still give
+// the exact answer. A checkpoint names the query, keyspace and ring it belongs to; resuming it elsewhere is
 // refused. Files are written with package savefile: replaced atomically and durably, and checked
 // against a SHA-256 of their content when read, so an edited or damaged file is refused rather than
 // believed. A scan that finishes marks its file finished, and resuming a finished file is refused.
