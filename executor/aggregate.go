@@ -17,6 +17,26 @@ import (
 type aggIter struct {
 	child Iter
 	node  *planner.HashAggregate
+	table *agg.Table // given by the caller (Options.Groups), or nil for a table of its own
+}
+
+// NewGroupTable returns an empty group table for a HashAggregate, to pass as Options.Groups: to be
+// saved while the scan goes on, or loaded from a checkpoint before it resumes.
+func NewGroupTable(n *planner.HashAggregate) (*agg.Table, error) {
+	funcs, err := aggFuncs(n.Aggs)
+	if err != nil {
+		return nil, err
+	}
+	return agg.NewTable(funcs, groupTypes(n)), nil
+}
+
+// groupTypes are the types of a HashAggregate's group values.
+func groupTypes(n *planner.HashAggregate) []types.Type {
+	ts := make([]types.Type, len(n.Groups))
+	for i, g := range n.Groups {
+		ts[i] = g.Type()
+	}
+	return ts
 }
 
 // aggFuncs returns the aggregates of a HashAggregate.
@@ -38,11 +58,12 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	groupTypes := make([]types.Type, len(it.node.Groups))
-	for i, g := range it.node.Groups {
-		groupTypes[i] = g.Type()
+	table := it.table
+	if table == nil {
+		table = agg.NewTable(funcs, groupTypes(it.node))
+	} else {
+		funcs = table.Funcs()
 	}
-	table := agg.NewTable(funcs, groupTypes)
 	keyVals := make([]any, len(it.node.Groups))
 	for {
 		row, err := it.child.Next(ctx)

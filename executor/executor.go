@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cqlscan/cqlscan/executor/agg"
 	"github.com/cqlscan/cqlscan/planner"
 	"github.com/cqlscan/cqlscan/planner/ring"
 )
@@ -43,8 +44,13 @@ type Options struct {
 	// it) once its last row has gone to the scan's consumer: with operators that pass rows on as
 	// they come, every row of the range has then reached the output.
 	Emitted func(r ring.Range)
-	// Skip lists token ranges a range scan does not read (a resumed incremental read's).
+	// Skip lists token ranges a range scan does not read (a resumed incremental read's, or a resumed
+	// aggregate's).
 	Skip []ring.Range
+	// Groups, when set, is the group table a HashAggregate adds its rows to (see NewGroupTable),
+	// holding what a resumed scan had aggregated; its input is then read in token order, so that at
+	// each Emitted call the table holds exactly the rows of the sub-ranges emitted so far.
+	Groups *agg.Table
 }
 
 // Default execution settings.

@@ -167,8 +167,11 @@ func (e *Executor) buildOperator(node planner.Node, ordered bool) (Iter, error) 
 		child, err := e.build(n.Child, below)
 		return &partitionLimitIter{child: child, n: n.N, keys: n.Keys, seen: map[string]int64{}}, err
 	case *planner.HashAggregate:
+		if e.opt.Groups != nil {
+			below = true // in token order: each range's rows wholly in the table before the next's
+		}
 		child, err := e.build(n.Child, below)
-		return &bufferedIter{child: child, fill: (&aggIter{child: child, node: n}).fill}, err
+		return &bufferedIter{child: child, fill: (&aggIter{child: child, node: n, table: e.opt.Groups}).fill}, err
 	case *planner.ChangedRows:
 		if e.opt.Changes == nil {
 			return nil, ErrNoCursor

@@ -58,6 +58,9 @@ type RangeScan struct {
 	Restrictions []Restriction
 	// Sizing says how the number of sub-ranges was chosen, for EXPLAIN and --verbose.
 	Sizing string
+	// Ring is the fingerprint of the token ring the plan was made on, so that a checkpoint of an
+	// aggregate over this scan is only ever resumed on the same ring.
+	Ring string
 }
 
 // PartitionLimit keeps at most N rows of each partition, told apart by the values at Keys (the

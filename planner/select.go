@@ -67,7 +67,7 @@ func planScan(sel *parser.Select, table *schema.Table, src ringSource, replica m
 		lo, hi := tokenBounds(b.where, b.sc, src.partitioner)
 		subs, hosts, sizing = src.sized(clipRanges(src.ranges, lo, hi))
 		source = &RangeScan{Table: table, Partitioner: src.partitioner, Ranges: subs, RingRanges: len(src.ranges),
-			Hosts: hosts, Restrictions: restrictions, Sizing: sizing}
+			Hosts: hosts, Restrictions: restrictions, Sizing: sizing, Ring: src.fingerprint}
 	}
 
 	var node Node

@@ -24,8 +24,8 @@ import (
 
 // ErrNoCheckpoint is returned when --checkpoint or --resume is given for a query that has no range
 // aggregate to checkpoint.
-var ErrNoCheckpoint = errors.New("checkpoints cover queries whose aggregates run on the replicas " +
-	"(EXPLAIN shows a RangeAggregate); this one reads rows to the client")
+var ErrNoCheckpoint = errors.New("checkpoints cover aggregates over a table's token ranges (EXPLAIN shows a " +
+	"RangeAggregate, or a HashAggregate over a RangeScan); this statement returns rows, or reads partitions by key")
 
 // errInterrupted is a scan stopped by Ctrl-C; it is a context.Canceled.
 type errInterrupted struct{}
@@ -129,7 +129,12 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 	stats := &executor.Stats{}
 	opt := executor.Options{Concurrency: s.Concurrency, PerHost: s.PerHost, FetchSize: s.FetchSize,
 		HostNames: names, Stats: stats, MaxRetries: s.MaxRetries, MaxRows: s.MaxRows, MaxRequests: s.MaxRequests}
-	rec, err := s.checkpointFor(sel, plan, &opt)
+	var rec progressSaver
+	if ga := findGroupAggregate(plan); ga != nil {
+		rec, err = s.groupCheckpointFor(sel, ga, plan, &opt)
+	} else {
+		rec, err = s.checkpointFor(sel, plan, &opt)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +174,7 @@ func (s *Session) runSelect(ctx context.Context, sel *parser.Select, analyze boo
 
 // checkpointFor sets up checkpointing of plan's range aggregate, if it has one: resumed ranges in
 // opt.Done, a recorder as opt.Journal, and keep-going so a failed range does not stop the others.
-func (s *Session) checkpointFor(sel *parser.Select, plan planner.Node, opt *executor.Options) (*checkpoint.Recorder, error) {
+func (s *Session) checkpointFor(sel *parser.Select, plan planner.Node, opt *executor.Options) (progressSaver, error) {
 	agg := findRangeAggregate(plan)
 	if agg == nil {
 		if s.Checkpoint != "" || s.Resume != "" {
@@ -200,13 +205,13 @@ func (s *Session) checkpointFor(sel *parser.Select, plan planner.Node, opt *exec
 		rec.Interval = 0
 	}
 	opt.Journal, opt.KeepGoing = rec, true
-	return rec, nil
+	return rangeSaver{rec}, nil
 }
 
 // incomplete saves the progress of a failed or interrupted range aggregate and says how to resume.
 // A run stopped by --timeout or a signal says so (the context's cause) rather than "context
 // deadline exceeded".
-func (s *Session) incomplete(ctx context.Context, err error, rec *checkpoint.Recorder, stats *executor.Stats) error {
+func (s *Session) incomplete(ctx context.Context, err error, rec progressSaver, stats *executor.Stats) error {
 	cause := err
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		cause = context.Cause(ctx)
@@ -215,21 +220,22 @@ func (s *Session) incomplete(ctx context.Context, err error, rec *checkpoint.Rec
 		}
 	}
 	var se *executor.ScanError
-	if rec == nil || !(errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+	var re *executor.RangeError
+	if rec == nil || !(errors.As(err, &se) || errors.As(err, &re) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		if cause != err && !errors.Is(cause, context.Canceled) {
 			return cause // --timeout; an interruption is told by Execute
 		}
 		return err
 	}
 	ie := &IncompleteError{Err: cause, Rows: stats.RowsDone.Load(), Done: stats.RangesDone.Load(), Total: stats.RangesTotal.Load()}
-	if dir := filepath.Dir(rec.Path); dir != "" {
+	if dir := filepath.Dir(rec.File()); dir != "" {
 		if mkErr := os.MkdirAll(dir, 0o700); mkErr != nil {
 			ie.SaveErr = mkErr
 			return ie
 		}
 	}
 	if ie.SaveErr = rec.Save(); ie.SaveErr == nil {
-		ie.Checkpoint = rec.Path
+		ie.Checkpoint = rec.File()
 	}
 	return ie
 }

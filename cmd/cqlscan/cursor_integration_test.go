@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -305,4 +306,50 @@ func TestCursorCarriesOnAfterTimeout(t *testing.T) {
 		t.Errorf("%d batch files hold %d distinct rows (%d of them more than once), want %d once each", len(files), len(seen), twice, rows)
 	}
 	t.Logf("%d batch files; %s", len(files), strings.TrimSpace(errb))
+}
+
+// TestGroupByCheckpointResume: a GROUP BY the client aggregates, stopped by --timeout under
+// --max-rate with --checkpoint, is finished by --resume with the answer of an uninterrupted run,
+// reading only the rows left.
+func TestGroupByCheckpointResume(t *testing.T) {
+	sess, hosts := testcluster.Session(t, testcluster.One)
+	testcluster.Keyspace(t, sess, "eng_grp", 1)
+	ctx := context.Background()
+	if err := sess.Query("CREATE TABLE IF NOT EXISTS eng_grp.t (id int PRIMARY KEY, g text, v bigint)").Exec(); err != nil {
+		t.Fatal(err)
+	}
+	const rows = 20000
+	if err := load.Run(ctx, sess, rows, 32, func(i int) load.Stmt {
+		return load.S("INSERT INTO eng_grp.t (id, g, v) VALUES (?, ?, ?)", i, fmt.Sprint("g", i%37), int64(i)*1_000_003)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	isolate(t)
+	const q = "SELECT g, count(*), sum(v), count(DISTINCT v), max(id) FROM eng_grp.t GROUP BY g HAVING count(*) > 0 ORDER BY g"
+	base := []string{hosts[0], "--no-progress", "--format", "csv", "--splits", "24", "--fetch-size", "500"}
+	code, want, errb := runCLI(t, strings.NewReader(""), append(base, "-e", q)...)
+	if code != exitOK || strings.Count(want, "\n") != 38 {
+		t.Fatalf("uninterrupted: exit %d, %q, %q", code, want, errb)
+	}
+	ckpt := filepath.Join(t.TempDir(), "groups.json")
+	code, _, errb = runCLI(t, strings.NewReader(""), append(base, "--checkpoint", ckpt, "--concurrency", "2",
+		"--max-rate", "8000", "--timeout", "1.2s", "-e", q)...)
+	if code != exitStatement || !strings.Contains(errb, "progress saved: run the same statement with --resume "+ckpt) {
+		t.Fatalf("stopped run: exit %d, %q", code, errb)
+	}
+	code, got, errb := runCLI(t, strings.NewReader(""), append(base, "--resume", ckpt, "--stats", "-e", q)...)
+	if code != exitOK || got != want {
+		t.Fatalf("resumed: exit %d, stderr %q\ngot  %q\nwant %q", code, errb, got, want)
+	}
+	m := regexp.MustCompile(`ranges read, .*, (\d+) rows`).FindStringSubmatch(errb)
+	if m == nil {
+		t.Fatalf("no rows read in the stats: %q", errb)
+	}
+	if n, _ := strconv.Atoi(m[1]); n >= rows || n == 0 {
+		t.Errorf("the resumed run read %d of %d rows: want only those left", n, rows)
+	}
+	// Finished: a second --resume is refused.
+	if code, _, errb := runCLI(t, strings.NewReader(""), append(base, "--resume", ckpt, "-e", q)...); code != exitStatement || !strings.Contains(errb, "finished") {
+		t.Errorf("resume of a finished scan: exit %d, %q", code, errb)
+	}
 }

@@ -42,6 +42,35 @@ type GroupRecorder struct {
 	done     []ring.Range
 	saved    time.Time
 	finished time.Time
+	// last is the last state known to be consistent — the ranges done and the table holding exactly
+	// their rows, as encoded at a RangeDone or by Begin — which SaveLast writes.
+	lastDone  []ring.Range
+	lastTable []byte
+	kept      time.Time // when last was taken
+}
+
+// Begin records the table as the run starts (empty, or as a resumed checkpoint left it): until a
+// range is done, that is the state SaveLast writes.
+func (r *GroupRecorder) Begin(table *agg.Table) error {
+	b, err := table.Encode()
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: %w", r.Path, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lastDone, r.lastTable = append([]ring.Range(nil), r.done...), b
+	return nil
+}
+
+// SaveLast writes the last consistent state (see Begin and RangeDone): what a scan that stopped part
+// way must save, since its table may hold rows of a range it had not finished.
+func (r *GroupRecorder) SaveLast() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lastTable == nil {
+		return fmt.Errorf("checkpoint %s: no consistent state recorded (Begin was not called)", r.Path)
+	}
+	return r.writeLocked(r.lastDone, r.lastTable)
 }
 
 // NewGroupRecorder returns a recorder that starts with done (a resumed checkpoint's ranges).
@@ -55,7 +84,19 @@ func (r *GroupRecorder) RangeDone(rng ring.Range, table *agg.Table) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.done = append(r.done, rng)
-	if r.Interval <= 0 || time.Since(r.saved) < r.Interval {
+	if r.Interval <= 0 {
+		return nil
+	}
+	if time.Since(r.saved) < r.Interval {
+		// Not due for the disk; but keep the state consistent now in memory every tenth of the
+		// interval, so that a scan that stops loses little of what it did (see SaveLast).
+		if time.Since(r.kept) >= r.Interval/10 {
+			b, err := table.Encode()
+			if err != nil {
+				return fmt.Errorf("checkpoint %s: %w", r.Path, err)
+			}
+			r.lastDone, r.lastTable, r.kept = append([]ring.Range(nil), r.done...), b, time.Now()
+		}
 		return nil
 	}
 	return r.snapshotLocked(table)
@@ -76,17 +117,24 @@ func (r *GroupRecorder) Finish(table *agg.Table) error {
 	return r.snapshotLocked(table)
 }
 
+// snapshotLocked encodes table, which holds exactly the rows of the ranges done, keeps it as the
+// last consistent state, and writes it.
 func (r *GroupRecorder) snapshotLocked(table *agg.Table) error {
 	b, err := table.Encode()
 	if err != nil {
 		return fmt.Errorf("checkpoint %s not saved: %w", r.Path, err)
 	}
+	r.lastDone, r.lastTable, r.kept = append([]ring.Range(nil), r.done...), b, time.Now()
+	return r.writeLocked(r.done, b)
+}
+
+func (r *GroupRecorder) writeLocked(done []ring.Range, table []byte) error {
 	r.saved = time.Now()
-	body := groupsBody{Key: r.Key, Shape: r.Shape, Saved: r.saved.UTC().Format(time.RFC3339), Ranges: [][2]string{}, Table: b}
+	body := groupsBody{Key: r.Key, Shape: r.Shape, Saved: r.saved.UTC().Format(time.RFC3339), Ranges: [][2]string{}, Table: table}
 	if !r.finished.IsZero() {
 		body.Finished = r.finished.UTC().Format(time.RFC3339)
 	}
-	for _, d := range r.done {
+	for _, d := range done {
 		body.Ranges = append(body.Ranges, [2]string{d.Start.String(), d.End.String()})
 	}
 	return savefile.Write(r.Path, fileKind, groupsVersion, body)
