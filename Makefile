@@ -38,6 +38,7 @@ test: vet test-clusters
 	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" CQLSCAN_TEST_THREE_NAME=test3 \
 	CQLSCAN_DEVCLUSTER="$(CURDIR)/scripts/devcluster" \
 	$(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v /internal/resilience)
+	CQLSCAN_TEST_ONE="$$($(DEVCLUSTER) --name test1 hosts)" \
 	CQLSCAN_TEST_THREE="$$($(DEVCLUSTER) --name test3 hosts)" CQLSCAN_TEST_THREE_NAME=test3 \
 	CQLSCAN_DEVCLUSTER="$(CURDIR)/scripts/devcluster" \
 	$(GO) test -count=1 -timeout 20m ./internal/resilience
