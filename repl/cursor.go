@@ -233,12 +233,7 @@ func (e *CursorStoppedError) Unwrap() error { return e.Err }
 // delivered so far and saves the run as pending, so that the next run carries it on; otherwise the
 // cursor stays as it was and the next run delivers this run's rows again.
 func (s *Session) stopped(ctx context.Context, err error, run *cursor.Run, sink batchout.Sink, resumable bool) error {
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		// Stopped by --timeout or a signal: say which (the context's cause); Ctrl-C is an interruption.
-		if err = context.Cause(ctx); errors.Is(err, context.Canceled) && !errors.As(err, new(*SignalError)) {
-			err = errInterrupted{}
-		}
-	}
+	err = stopCause(ctx, err) // --timeout or a signal is named; Ctrl-C is an interruption
 	if resumable {
 		closeErr := sink.Close() // the rows taken so far are delivered: write them out
 		if closeErr == nil {

@@ -212,13 +212,7 @@ func (s *Session) checkpointFor(sel *parser.Select, plan planner.Node, opt *exec
 // A run stopped by --timeout or a signal says so (the context's cause) rather than "context
 // deadline exceeded".
 func (s *Session) incomplete(ctx context.Context, err error, rec progressSaver, stats *executor.Stats) error {
-	cause := err
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		cause = context.Cause(ctx)
-		if errors.Is(cause, context.Canceled) && !errors.As(cause, new(*SignalError)) {
-			cause = errInterrupted{} // Ctrl-C
-		}
-	}
+	cause := stopCause(ctx, err)
 	var se *executor.ScanError
 	var re *executor.RangeError
 	if rec == nil || !(errors.As(err, &se) || errors.As(err, &re) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
@@ -238,6 +232,19 @@ func (s *Session) incomplete(ctx context.Context, err error, rec progressSaver, 
 		ie.Checkpoint = rec.File()
 	}
 	return ie
+}
+
+// stopCause is why a scan that ended with err stopped: when its context ended it, the context's
+// cause (--timeout, a signal), Ctrl-C being an interruption; otherwise err itself.
+func stopCause(ctx context.Context, err error) error {
+	if ctx.Err() == nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return err
+	}
+	cause := context.Cause(ctx)
+	if errors.Is(cause, context.Canceled) && !errors.As(cause, new(*SignalError)) {
+		return errInterrupted{} // Ctrl-C
+	}
+	return cause
 }
 
 // failureExplainer is a connection that can say more about a request's error than the driver's text

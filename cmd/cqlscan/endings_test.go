@@ -169,17 +169,7 @@ func TestShellEndsOnSIGTERM(t *testing.T) {
 					t.Errorf("no checkpoint at %s (%v), or the screen does not name it:\n%s", ckpt, err, screen)
 				}
 			}
-			deadline := time.Now().Add(5 * time.Second)
-			var settings []byte
-			for len(settings) == 0 && time.Now().Before(deadline) {
-				settings, _ = os.ReadFile(stty)
-				time.Sleep(100 * time.Millisecond)
-			}
-			for _, flag := range []string{"icanon", "echo", "isig", "icrnl"} {
-				if !strings.Contains(" "+strings.Join(strings.Fields(string(settings)), " ")+" ", " "+flag+" ") {
-					t.Errorf("the terminal was left without %s:\n%s", flag, settings)
-				}
-			}
+			checkTerminalRestored(t, stty)
 		})
 	}
 }

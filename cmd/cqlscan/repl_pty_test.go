@@ -213,6 +213,17 @@ func TestShellInTerminal(t *testing.T) {
 	if !strings.Contains(screen, "EXITED 0") {
 		t.Errorf("the shell did not exit with status 0:\n%s", screen)
 	}
+	checkTerminalRestored(t, stty)
+	hist, err := os.ReadFile(history)
+	if err != nil || !strings.Contains(string(hist), "USE "+ks+";") || !strings.Contains(string(hist), `"SELECT COUNT(*)\nFROM single_pk WHERE id >= -20000;"`) {
+		t.Errorf("history file %q (%v): want each statement, the two-line one quoted", hist, err)
+	}
+}
+
+// checkTerminalRestored waits for the terminal settings the pane's shell wrote to stty after cqlscan
+// exited, and checks that cqlscan left the terminal in its usual (cooked) mode.
+func checkTerminalRestored(t *testing.T, stty string) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	var settings []byte
 	for len(settings) == 0 && time.Now().Before(deadline) {
@@ -223,9 +234,5 @@ func TestShellInTerminal(t *testing.T) {
 		if !strings.Contains(" "+strings.Join(strings.Fields(string(settings)), " ")+" ", " "+flag+" ") {
 			t.Errorf("the terminal was left without %s:\n%s", flag, settings)
 		}
-	}
-	hist, err := os.ReadFile(history)
-	if err != nil || !strings.Contains(string(hist), "USE "+ks+";") || !strings.Contains(string(hist), `"SELECT COUNT(*)\nFROM single_pk WHERE id >= -20000;"`) {
-		t.Errorf("history file %q (%v): want each statement, the two-line one quoted", hist, err)
 	}
 }

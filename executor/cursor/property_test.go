@@ -64,14 +64,7 @@ func (tb *simTable) stamps(key int64) (latest, oldest int64, ok bool) {
 // before the final mark was delivered exactly once, no version was delivered twice, and every
 // version delivered was really written. After each successful run it checks the same of its mark.
 func TestNoneMissedNoneTwice(t *testing.T) {
-	const settle = 5 * time.Second
-	seeds := 40
-	if testing.Short() {
-		seeds = 5
-	}
-	for seed := range uint64(seeds) {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { simulate(t, seed, settle, false) })
-	}
+	simulateSeeds(t, false)
 }
 
 // TestResumedRunsNoneMissedNoneTwice is the same simulation with runs that stop part way saving
@@ -79,13 +72,18 @@ func TestNoneMissedNoneTwice(t *testing.T) {
 // carrying them on: it reads only the token ranges not delivered whole (Skip), in token order as an
 // ordered scan does, and must still deliver every latest version once.
 func TestResumedRunsNoneMissedNoneTwice(t *testing.T) {
+	simulateSeeds(t, true)
+}
+
+// simulateSeeds runs the simulation for 40 seeds (5 with -short), settle window 5 s.
+func simulateSeeds(t *testing.T, resume bool) {
 	const settle = 5 * time.Second
 	seeds := 40
 	if testing.Short() {
 		seeds = 5
 	}
 	for seed := range uint64(seeds) {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { simulate(t, seed, settle, true) })
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { simulate(t, seed, settle, resume) })
 	}
 }
 
