@@ -65,6 +65,7 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 		funcs = table.Funcs()
 	}
 	keyVals := make([]any, len(it.node.Groups))
+	var key []byte // the group's key, built in one buffer for every row
 	for {
 		row, err := it.child.Next(ctx)
 		if err == io.EOF {
@@ -73,12 +74,14 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
+		key = key[:0]
 		for i, g := range it.node.Groups {
 			if keyVals[i], err = g.Eval(row); err != nil {
 				return nil, err
 			}
+			key = types.AppendKey(key, keyVals[i])
 		}
-		gr := table.Group(types.Key(keyVals...), keyVals)
+		gr := table.Group(key, keyVals)
 		for i, a := range it.node.Aggs {
 			var v any = true // count(*) counts every row
 			if !a.Star {
@@ -92,7 +95,7 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 		}
 	}
 	if len(it.node.Groups) == 0 && len(table.Groups()) == 0 {
-		table.Group("", nil) // no groups: one row, of no rows
+		table.Group(nil, nil) // no groups: one row, of no rows
 	}
 	out := make([]Row, 0, len(table.Groups()))
 	for _, gr := range table.Groups() {

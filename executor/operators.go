@@ -60,6 +60,7 @@ func (it *projectIter) Close() error { return it.child.Close() }
 type distinctIter struct {
 	child Iter
 	seen  map[string]bool
+	key   []byte // scratch: the key of the row being read
 }
 
 func (it *distinctIter) Next(ctx context.Context) (Row, error) {
@@ -68,9 +69,12 @@ func (it *distinctIter) Next(ctx context.Context) (Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		k := types.Key(row...)
-		if !it.seen[k] {
-			it.seen[k] = true
+		it.key = it.key[:0]
+		for _, v := range row {
+			it.key = types.AppendKey(it.key, v)
+		}
+		if !it.seen[string(it.key)] { // looked up in place; copied only when kept
+			it.seen[string(it.key)] = true
 			return row, nil
 		}
 	}
@@ -108,21 +112,21 @@ type partitionLimitIter struct {
 	n     int64
 	keys  []int
 	seen  map[string]int64
+	key   []byte // scratch: the partition key of the row being read
 }
 
 func (it *partitionLimitIter) Next(ctx context.Context) (Row, error) {
-	vals := make([]any, len(it.keys))
 	for {
 		row, err := it.child.Next(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for i, k := range it.keys {
-			vals[i] = row[k]
+		it.key = it.key[:0]
+		for _, k := range it.keys {
+			it.key = types.AppendKey(it.key, row[k])
 		}
-		key := types.Key(vals...)
-		if it.seen[key] < it.n {
-			it.seen[key]++
+		if it.seen[string(it.key)] < it.n {
+			it.seen[string(it.key)]++
 			return row, nil
 		}
 	}

@@ -8,8 +8,6 @@ import (
 	"strconv"
 
 	"gopkg.in/inf.v0"
-
-	"github.com/cqlscan/cqlscan/planner/types"
 )
 
 // stateVersion is the version of the encoding of states; Decode refuses any other.
@@ -176,7 +174,7 @@ func (d *distinctFunc) Decode(b []byte) (State, error) {
 		if v == nil {
 			return nil, fmt.Errorf("%w: a NULL among distinct values", ErrState)
 		}
-		s.add(types.Key(v), v)
+		s.add(v)
 	}
 	return s, nil
 }

@@ -15,6 +15,7 @@ type distinctFunc struct {
 type distinctState struct {
 	seen map[string]struct{}
 	vals []any
+	key  []byte // scratch: the key of the value being added
 }
 
 func (*distinctState) isState() {}
@@ -26,18 +27,19 @@ func (d *distinctFunc) Add(s State, v any) error {
 	if !ok {
 		return wrongState("DISTINCT", s)
 	}
-	x.add(types.Key(v), v)
+	x.add(v)
 	return nil
 }
 
-func (x *distinctState) add(k string, v any) {
+func (x *distinctState) add(v any) {
 	if v == nil {
 		return
 	}
-	if _, dup := x.seen[k]; dup {
+	x.key = types.AppendKey(x.key[:0], v)
+	if _, dup := x.seen[string(x.key)]; dup { // looked up in place, not copied
 		return
 	}
-	x.seen[k] = struct{}{}
+	x.seen[string(x.key)] = struct{}{}
 	x.vals = append(x.vals, v)
 }
 
@@ -48,7 +50,7 @@ func (d *distinctFunc) Merge(into, from State) error {
 		return wrongState("DISTINCT", into)
 	}
 	for _, v := range b.vals {
-		a.add(types.Key(v), v)
+		a.add(v)
 	}
 	return nil
 }

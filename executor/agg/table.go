@@ -32,17 +32,18 @@ func NewTable(funcs []Func, groupTypes []types.Type) *Table {
 // Funcs returns the table's aggregates.
 func (t *Table) Funcs() []Func { return t.funcs }
 
-// Group returns the group whose key is k (types.Key of vals), adding it, with a copy of vals and
-// the states of no rows, if it is new.
-func (t *Table) Group(k string, vals []any) *Group {
-	if i, ok := t.index[k]; ok {
+// Group returns the group whose key is k (types.AppendKey of each of vals), adding it, with a copy
+// of vals and the states of no rows, if it is new. k is not kept: a caller keying every row may
+// reuse one buffer.
+func (t *Table) Group(k []byte, vals []any) *Group {
+	if i, ok := t.index[string(k)]; ok { // no copy of k: Go looks a map up by string(k) in place
 		return t.groups[i]
 	}
 	g := &Group{Vals: append([]any(nil), vals...), States: make([]State, len(t.funcs))}
 	for i, f := range t.funcs {
 		g.States[i] = f.Init()
 	}
-	t.index[k] = len(t.groups)
+	t.index[string(k)] = len(t.groups)
 	t.groups = append(t.groups, g)
 	return g
 }
@@ -55,8 +56,13 @@ func (t *Table) Merge(o *Table) error {
 	if len(o.funcs) != len(t.funcs) {
 		return fmt.Errorf("%w: a table of %d aggregates merged into one of %d", ErrState, len(o.funcs), len(t.funcs))
 	}
+	var k []byte
 	for _, og := range o.groups {
-		g := t.Group(types.Key(og.Vals...), og.Vals)
+		k = k[:0]
+		for _, v := range og.Vals {
+			k = types.AppendKey(k, v)
+		}
+		g := t.Group(k, og.Vals)
 		for i, f := range t.funcs {
 			if err := f.Merge(g.States[i], og.States[i]); err != nil {
 				return err

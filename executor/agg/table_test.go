@@ -25,7 +25,7 @@ func tableOf(t *testing.T, rows [][2]any) *Table {
 	}
 	tab := NewTable(funcs, []types.Type{textT})
 	for _, r := range rows {
-		g := tab.Group(types.Key(r[0]), []any{r[0]})
+		g := tab.Group(types.AppendKey(nil, r[0]), []any{r[0]})
 		for i, f := range funcs {
 			v := r[1]
 			if i == 0 {

@@ -19,7 +19,7 @@ import (
 const shape = "count(*), sum(v) GROUP BY text"
 
 // groupTable returns an empty table of count(*) and sum(v) grouped by a text value.
-func groupTable(t *testing.T) *agg.Table {
+func groupTable(t testing.TB) *agg.Table {
 	t.Helper()
 	var funcs []agg.Func
 	for _, a := range []planner.Aggregate{
@@ -35,9 +35,9 @@ func groupTable(t *testing.T) *agg.Table {
 	return agg.NewTable(funcs, []types.Type{types.Of(types.Text)})
 }
 
-func addRow(t *testing.T, tab *agg.Table, g string, v int64) {
+func addRow(t testing.TB, tab *agg.Table, g string, v int64) {
 	t.Helper()
-	gr := tab.Group(types.Key(g), []any{g})
+	gr := tab.Group(types.AppendKey(nil, g), []any{g})
 	for i, f := range tab.Funcs() {
 		var x any = v
 		if i == 0 {

@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/big"
 	"net"
-	"strings"
+	"strconv"
 	"time"
 
 	"gopkg.in/inf.v0"
@@ -24,8 +24,11 @@ func AppendKey(b []byte, v any) []byte {
 		}
 		return append(b, 1, 0)
 	case int64:
-		return appendNumber(b, new(big.Rat).SetInt64(x))
+		return appendInteger(b, x)
 	case *big.Int:
+		if x.IsInt64() {
+			return appendInteger(b, x.Int64())
+		}
 		return appendNumber(b, new(big.Rat).SetInt(x))
 	case *inf.Dec:
 		r, _ := new(big.Rat).SetString(x.String())
@@ -35,10 +38,14 @@ func AppendKey(b []byte, v any) []byte {
 			b = append(b, 3)
 			return binary.BigEndian.AppendUint64(b, math.Float64bits(canonNaN(x)))
 		}
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return appendInteger(b, int64(x)) // an integral double: the integer's encoding, cheaply
+		}
 		r, _ := new(big.Rat).SetString(big.NewFloat(x).Text('g', -1))
 		return appendNumber(b, r)
 	case string:
-		return appendBytes(append(b, 4), []byte(x))
+		b = binary.BigEndian.AppendUint32(append(b, 4), uint32(len(x)))
+		return append(b, x...) // as appendBytes, without copying x to a []byte first
 	case []byte:
 		return appendBytes(append(b, 5), x)
 	case net.IP:
@@ -75,18 +82,29 @@ func appendNumber(b []byte, r *big.Rat) []byte {
 	return appendBytes(append(b, 2), []byte(r.RatString()))
 }
 
+// appendInteger appends what appendNumber appends for the integer x (whose RatString is its decimal
+// digits) without building a big.Rat: GROUP BY an int column keys every row this way.
+func appendInteger(b []byte, x int64) []byte {
+	b = append(b, 2, 0, 0, 0, 0)
+	n := len(b)
+	b = strconv.AppendInt(b, x, 10)
+	binary.BigEndian.PutUint32(b[n-4:n], uint32(len(b)-n))
+	return b
+}
+
 func appendBytes(b, x []byte) []byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(x)))
 	return append(b, x...)
 }
 
-// Key returns AppendKey's encoding of a row of values as a string, for use as a map key.
+// Key returns AppendKey's encoding of a row of values as a string, for use as a map key. A caller
+// keying every row of a scan should rather append into a buffer of its own and look the map up with
+// m[string(buf)], which Go does without copying.
 func Key(vals ...any) string {
-	var b []byte
+	var buf [64]byte
+	b := buf[:0]
 	for _, v := range vals {
 		b = AppendKey(b, v)
 	}
-	var sb strings.Builder
-	sb.Write(b)
-	return sb.String()
+	return string(b)
 }

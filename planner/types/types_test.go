@@ -121,6 +121,42 @@ func TestKeyAgreesWithCompare(t *testing.T) {
 	}
 }
 
+// TestKeyIntegersAsRationals: the integer fast paths of AppendKey encode a number as its big.Rat
+// would, over the whole int64 range and past it, so an int, a varint, a decimal and a double of
+// the same value still share one key.
+func TestKeyIntegersAsRationals(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	ints := []int64{0, 1, -1, 9, 10, -10, 1 << 53, 1<<53 - 1, -(1 << 53), math.MaxInt64, math.MinInt64}
+	for i := 0; i < 2000; i++ {
+		ints = append(ints, rng.Int63()>>rng.Intn(63)*int64(1-2*rng.Intn(2)))
+	}
+	for _, n := range ints {
+		want := string(appendNumber(nil, new(big.Rat).SetInt64(n)))
+		if got := Key(n); got != want {
+			t.Fatalf("int64 %d: key %q, want the rational's %q", n, got, want)
+		}
+		if got := Key(big.NewInt(n)); got != want {
+			t.Fatalf("varint %d: key %q, want %q", n, got, want)
+		}
+		if got := Key(inf.NewDec(n, 0)); got != want {
+			t.Fatalf("decimal %d: key %q, want %q", n, got, want)
+		}
+		if f := float64(n); float64(int64(f)) == f && f != 1<<63 {
+			r, _ := new(big.Rat).SetString(big.NewFloat(f).Text('g', -1))
+			if got, want := Key(f), string(appendNumber(nil, r)); got != want {
+				t.Fatalf("double %v: key %q, want %q", f, got, want)
+			}
+		}
+	}
+	huge := new(big.Int).Lsh(big.NewInt(3), 70)
+	if got, want := Key(huge), string(appendNumber(nil, new(big.Rat).SetInt(huge))); got != want {
+		t.Fatalf("a varint beyond int64 keys %q, want %q", got, want)
+	}
+	if Key(2.5) == Key(int64(2)) || Key(2.5) != Key(inf.NewDec(25, 1)) {
+		t.Fatal("a fraction shares a key with an integer, or not with its decimal")
+	}
+}
+
 func TestFromLiteral(t *testing.T) {
 	lit := func(k parser.LitKind, s string) *parser.Literal { return &parser.Literal{Kind: k, Text: s} }
 	ok := []struct {
