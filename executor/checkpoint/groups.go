@@ -88,9 +88,11 @@ func (r *GroupRecorder) RangeDone(rng ring.Range, table *agg.Table) error {
 		return nil
 	}
 	if time.Since(r.saved) < r.Interval {
-		// Not due for the disk; but keep the state consistent now in memory every tenth of the
-		// interval, so that a scan that stops loses little of what it did (see SaveLast).
-		if time.Since(r.kept) >= r.Interval/10 {
+		// Not due for the disk; but keep the state consistent now in memory every quarter of the
+		// interval, so that a scan that stops loses little of what it did (see SaveLast). Each
+		// keeping encodes the table (2 ms for 1,000 groups): a tenth of the interval cost a GROUP BY
+		// 2.5% of its time, a quarter costs 1.6% (BenchmarkGroupCheckpoint).
+		if time.Since(r.kept) >= r.Interval/4 {
 			b, err := table.Encode()
 			if err != nil {
 				return fmt.Errorf("checkpoint %s: %w", r.Path, err)
