@@ -74,13 +74,12 @@ func (it *aggIter) fill(ctx context.Context) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		key = key[:0]
 		for i, g := range it.node.Groups {
 			if keyVals[i], err = g.Eval(row); err != nil {
 				return nil, err
 			}
-			key = types.AppendKey(key, keyVals[i])
 		}
+		key = types.AppendKeys(key[:0], keyVals...)
 		gr := table.Group(key, keyVals)
 		for i, a := range it.node.Aggs {
 			var v any = true // count(*) counts every row

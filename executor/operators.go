@@ -69,10 +69,7 @@ func (it *distinctIter) Next(ctx context.Context) (Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		it.key = it.key[:0]
-		for _, v := range row {
-			it.key = types.AppendKey(it.key, v)
-		}
+		it.key = types.AppendKeys(it.key[:0], row...)
 		if !it.seen[string(it.key)] { // looked up in place; copied only when kept
 			it.seen[string(it.key)] = true
 			return row, nil

@@ -32,7 +32,7 @@ func NewTable(funcs []Func, groupTypes []types.Type) *Table {
 // Funcs returns the table's aggregates.
 func (t *Table) Funcs() []Func { return t.funcs }
 
-// Group returns the group whose key is k (types.AppendKey of each of vals), adding it, with a copy
+// Group returns the group whose key is k (types.AppendKeys of vals), adding it, with a copy
 // of vals and the states of no rows, if it is new. k is not kept: a caller keying every row may
 // reuse one buffer.
 func (t *Table) Group(k []byte, vals []any) *Group {
@@ -58,10 +58,7 @@ func (t *Table) Merge(o *Table) error {
 	}
 	var k []byte
 	for _, og := range o.groups {
-		k = k[:0]
-		for _, v := range og.Vals {
-			k = types.AppendKey(k, v)
-		}
+		k = types.AppendKeys(k[:0], og.Vals...)
 		g := t.Group(k, og.Vals)
 		for i, f := range t.funcs {
 			if err := f.Merge(g.States[i], og.States[i]); err != nil {

@@ -97,14 +97,18 @@ func appendBytes(b, x []byte) []byte {
 	return append(b, x...)
 }
 
-// Key returns AppendKey's encoding of a row of values as a string, for use as a map key. A caller
+// AppendKeys appends AppendKey's encoding of each of vals to b: the key of a row of values.
+func AppendKeys(b []byte, vals ...any) []byte {
+	for _, v := range vals {
+		b = AppendKey(b, v)
+	}
+	return b
+}
+
+// Key returns AppendKeys' encoding of a row of values as a string, for use as a map key. A caller
 // keying every row of a scan should rather append into a buffer of its own and look the map up with
 // m[string(buf)], which Go does without copying.
 func Key(vals ...any) string {
 	var buf [64]byte
-	b := buf[:0]
-	for _, v := range vals {
-		b = AppendKey(b, v)
-	}
-	return string(b)
+	return string(AppendKeys(buf[:0], vals...))
 }
